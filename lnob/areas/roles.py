@@ -1,0 +1,53 @@
+"""Roles a user can hold in an area, and what each may do there.
+
+A role grants capabilities; an assignment pins the role to an area. A user may act on an object
+only when one assignment both holds the capability and covers the object's area.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", _("县级管理员")
+    TOWNSHIP_OFFICER = "township_officer", _("乡镇干部")
+    VILLAGE_CADRE = "village_cadre", _("村干部")
+    DEPARTMENT_OFFICER = "department_officer", _("部门数据专员")
+    WORKSHOP_MANAGER = "workshop_manager", _("帮扶车间负责人")
+    WORKSTATION_OFFICER = "workstation_officer", _("劳务工作站专员")
+    AUDITOR = "auditor", _("审计员")
+
+
+class Capability(StrEnum):
+    VIEW_REGISTRY = "view_registry"
+    EDIT_REGISTRY = "edit_registry"
+    VIEW_SENSITIVE = "view_sensitive"  # ID number, phone, bank account, health
+    VIEW_AUDIT = "view_audit"
+    MANAGE_AREAS = "manage_areas"
+
+
+CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.COUNTY_ADMIN: frozenset(Capability),
+    Role.TOWNSHIP_OFFICER: frozenset(
+        {Capability.VIEW_REGISTRY, Capability.EDIT_REGISTRY, Capability.VIEW_SENSITIVE}
+    ),
+    Role.VILLAGE_CADRE: frozenset(
+        {Capability.VIEW_REGISTRY, Capability.EDIT_REGISTRY, Capability.VIEW_SENSITIVE}
+    ),
+    # Auditors read everything in their area and change nothing. They check procedure, not
+    # identities, so personal fields stay masked for them too.
+    Role.AUDITOR: frozenset({Capability.VIEW_REGISTRY, Capability.VIEW_AUDIT}),
+    # These three see only what they supplied or manage; their own scopes arrive with the
+    # exchange (department feeds) and employment (workshops, workstations) capabilities.
+    Role.DEPARTMENT_OFFICER: frozenset(),
+    Role.WORKSHOP_MANAGER: frozenset(),
+    Role.WORKSTATION_OFFICER: frozenset(),
+}
+
+
+def roles_with(capability: Capability) -> list[str]:
+    return [role for role, caps in CAPABILITIES.items() if capability in caps]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from lnob.areas.roles import Capability
+from lnob.areas.scoping import scope_ranges
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "can_view_audit": bool(scope_ranges(user, Capability.VIEW_AUDIT)),
+        "can_edit_registry": bool(scope_ranges(user, Capability.EDIT_REGISTRY)),
+    }
