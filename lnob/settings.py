@@ -23,10 +23,10 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 
-if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or DEBUG):
+if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 32 or DEBUG):
     raise ImproperlyConfigured(
-        "LNOB_PRODUCTION=1 refuses to start with the demo SECRET_KEY or with DEBUG on: "
-        "set SECRET_KEY to a long random value and DEBUG=0."
+        "LNOB_PRODUCTION=1 refuses to start with the demo (or a short) SECRET_KEY or with DEBUG on: "
+        "set SECRET_KEY to a random value of at least 32 characters and DEBUG=0."
     )
 
 INSTALLED_APPS = [
@@ -119,6 +119,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -135,3 +137,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+LNOB_WORKING_AGE = env.list("LNOB_WORKING_AGE", cast=int, default=[16, 60])

@@ -1,3 +1,152 @@
-from ninja import NinjaAPI
+"""REST API (OpenAPI at /api/docs). Endpoints are thin: schema in, service or selector, schema out.
 
-api = NinjaAPI(title="LNOB API", version="1", urls_namespace="api")
+Authentication: the browser session, or `Authorization: Bearer <token>` from `lnob token USER`.
+Errors: 404 for anything missing or outside the caller's areas; 422 with {field, value, message}
+when a write is refused (nothing is saved).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer, django_auth
+
+from lnob.areas import selectors as area_selectors
+from lnob.areas.roles import Capability
+from lnob.core.errors import DomainError, Msg, NotFound
+from lnob.core.models import ApiToken, hash_token
+from lnob.core.sensitive import SENSITIVE_FIELDS, record_access
+from lnob.registry import selectors, services
+from lnob.registry.models import Membership
+
+from . import schemas as s
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.select_related("user").filter(digest=hash_token(token), revoked=False).first()
+        )
+        if found is None or not found.user.is_active:
+            return None
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(title="LNOB API", version="1", urls_namespace="api", auth=[BearerToken(), django_auth])
+registry = Router(tags=["registry"])
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(DomainError)
+def refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": [exc.as_dict()]}, status=422)
+
+
+@registry.get("/households", response=list[s.HouseholdRow])
+@paginate(LimitOffsetPagination)
+def list_households(request: HttpRequest, filters: Query[s.HouseholdFilters]) -> Any:
+    return selectors.household_list(user=request.user, **filters.model_dump(exclude_none=True))
+
+
+@registry.get("/households/{number}", response=s.HouseholdOut)
+def get_household(request: HttpRequest, number: str, as_of: dt.date | None = None) -> Any:
+    return s.HouseholdOut.from_view(selectors.household_detail(user=request.user, number=number, as_of=as_of))
+
+
+@registry.get("/persons/{pk}", response=s.PersonOut)
+def get_person(request: HttpRequest, pk: int, as_of: dt.date | None = None, reveal: bool = False) -> Any:
+    """`reveal=true` returns the sensitive fields to roles that may see them, and audits the view."""
+    view = selectors.person_detail(user=request.user, pk=pk, as_of=as_of)
+    shown = reveal and view.can_view_sensitive
+    if shown:
+        record_access(actor=request.user, instance=view.person, fields=SENSITIVE_FIELDS, reason="api")
+    return s.PersonOut.from_view(view, revealed=shown)
+
+
+@registry.post("/households", response={201: s.HouseholdOut})
+def create_household(request: HttpRequest, body: s.HouseholdIn) -> Any:
+    village = area_selectors.area_get(
+        user=request.user, code=body.village, capability=Capability.EDIT_REGISTRY
+    )
+    household = services.household_create(
+        actor=request.user,
+        village=village,
+        head=services.PersonData(**body.head.model_dump()),
+        **body.model_dump(exclude={"village", "head"}),
+    )
+    return 201, s.HouseholdOut.from_view(
+        selectors.household_detail(user=request.user, number=household.number)
+    )
+
+
+def _editable(request: HttpRequest, number: str) -> Any:
+    return selectors.household_get(user=request.user, number=number, capability=Capability.EDIT_REGISTRY)
+
+
+def _member(household: Any, person_id: int | None) -> Any:
+    if person_id is None:
+        return None
+    m = Membership.objects.filter(household=household, person_id=person_id).select_related("person").first()
+    if m is None:
+        raise DomainError("person", person_id, Msg.NOT_A_MEMBER)
+    return m.person
+
+
+@registry.post("/households/{number}/members", response={201: s.MembershipOut})
+def add_member(request: HttpRequest, number: str, body: s.MemberIn) -> Any:
+    household = _editable(request, number)
+    m = services.member_add(
+        actor=request.user,
+        household=household,
+        person=services.PersonData(**body.person.model_dump()),
+        relation=body.relation,
+        joined=body.joined,
+        join_reason=body.join_reason,
+    )
+    return 201, m
+
+
+@registry.post("/households/{number}/incomes", response={201: s.CreatedOut})
+def add_income(request: HttpRequest, number: str, body: s.IncomeIn) -> Any:
+    household = _editable(request, number)
+    rec = services.income_record(
+        actor=request.user,
+        household=household,
+        person=_member(household, body.person),
+        **body.model_dump(exclude={"person"}),
+    )
+    return 201, {"id": rec.pk}
+
+
+@registry.post("/households/{number}/expenditures", response={201: s.CreatedOut})
+def add_expenditure(request: HttpRequest, number: str, body: s.ExpenditureIn) -> Any:
+    household = _editable(request, number)
+    rec = services.expenditure_record(
+        actor=request.user,
+        household=household,
+        person=_member(household, body.person),
+        **body.model_dump(exclude={"person"}),
+    )
+    return 201, {"id": rec.pk}
+
+
+@registry.post("/households/{number}/shocks", response={201: s.CreatedOut})
+def add_shock(request: HttpRequest, number: str, body: s.ShockIn) -> Any:
+    household = _editable(request, number)
+    rec = services.shock_record(
+        actor=request.user,
+        household=household,
+        person=_member(household, body.person),
+        **body.model_dump(exclude={"person"}),
+    )
+    return 201, {"id": rec.pk}
+
+
+api.add_router("/v1", registry)

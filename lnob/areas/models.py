@@ -18,9 +18,9 @@ class AreaQuerySet(TreeQuerySet, ScopedQuerySet):
 class Area(TreeNode):
     """An administrative area (行政区划). Its 12-digit code is its primary key."""
 
-    code = models.BigIntegerField(_("区划代码"), primary_key=True)
-    name = models.CharField(_("名称"), max_length=100)
-    level = models.PositiveSmallIntegerField(
+    code = models.BigIntegerField(_("区划代码"), primary_key=True)  # type: ignore[var-annotated]
+    name = models.CharField(_("名称"), max_length=100)  # type: ignore[var-annotated]
+    level = models.PositiveSmallIntegerField(  # type: ignore[var-annotated]
         _("级别"),
         choices=[
             (Level.PROVINCE, _("省")),
@@ -31,7 +31,7 @@ class Area(TreeNode):
         ],
     )
 
-    objects = AreaQuerySet.as_manager(with_tree_fields=False)
+    objects = AreaQuerySet.as_manager(with_tree_fields=False)  # type: ignore[call-arg]
 
     class Meta:
         verbose_name = _("行政区划")
@@ -46,6 +46,9 @@ class Area(TreeNode):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"area": self.code}
 
     @property
     def code_text(self) -> str:
@@ -62,7 +65,9 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("用户")
     )
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("区域"))
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("区域")
+    )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -73,3 +78,6 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.area}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"area": self.area_id}

@@ -22,7 +22,9 @@ def scope_ranges(user: Any, capability: Capability = Capability.VIEW_REGISTRY) -
         return []
     cached = getattr(user, "_lnob_scope_cache", None)
     if cached is None:
-        cached = list(user.assignments.select_related("area").values_list("role", "area__code", "area__level"))
+        cached = list(
+            user.assignments.select_related("area").values_list("role", "area__code", "area__level")
+        )
         user._lnob_scope_cache = cached
     ranges = [
         subtree_range(code, Level(level))

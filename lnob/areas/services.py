@@ -28,7 +28,10 @@ class AdcodeRow:
 def national_adcodes() -> list[AdcodeRow]:
     """Province, prefecture and county rows of cpca's adcodes.csv, parents before children."""
     text = resources.files("cpca.resources").joinpath("adcodes.csv").read_text(encoding="utf-8")
-    rows = [AdcodeRow(int(r["adcode"]), r["name"], level_of(int(r["adcode"]))) for r in csv.DictReader(text.splitlines())]
+    rows = [
+        AdcodeRow(int(r["adcode"]), r["name"], level_of(int(r["adcode"])))
+        for r in csv.DictReader(text.splitlines())
+    ]
     return sorted(rows, key=lambda r: (r.level, r.code))
 
 

@@ -18,7 +18,11 @@ class DomainError(Exception):
         super().__init__(f"{field}={value!r}: {message}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "value": None if self.value is None else str(self.value), "message": str(self.message)}
+        return {
+            "field": self.field,
+            "value": None if self.value is None else str(self.value),
+            "message": str(self.message),
+        }
 
 
 class NotFound(Exception):
@@ -58,4 +62,9 @@ class Msg:
     AREA_CODE_TAKEN = _("区划代码已存在")
     AREA_LEVEL = _("只能在县下建乡镇、在乡镇下建村")
     UNKNOWN_RISK_TYPE = _("未知的风险类型")
+    UNKNOWN_CODE = _("不是可选的代码值")
+    UNKNOWN_FIELD = _("不能修改此字段")
+    REQUIRED = _("必填")
+    NOT_A_MEMBER = _("此人不是该户成员")
+    IN_FUTURE = _("日期不能晚于今天")
     VERSION_BEFORE_CURRENT = _("生效日期不能早于当前版本的生效日期（{date}）")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lnob.areas.models import Area
 from lnob.areas.scoping import ScopedQuerySet
+from lnob.core.auditctx import area_hint
 
 from .choices import (
     Education,
@@ -31,8 +32,6 @@ from .choices import (
     TransferType,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class HouseholdQuerySet(ScopedQuerySet):
     area_field = "village_id"
@@ -42,7 +41,9 @@ class Household(models.Model):
     """A household (户), the unit of monitoring."""
 
     number = models.CharField(_("户编号"), max_length=32, unique=True)
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households", verbose_name=_("村"))
+    village = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="households", verbose_name=_("村")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = HouseholdQuerySet.as_manager()
@@ -55,7 +56,7 @@ class Household(models.Model):
         return self.number
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"household": self.pk}
+        return {"household": self.pk, "area": self.village_id}
 
 
 class HouseholdVersion(models.Model):
@@ -88,8 +89,11 @@ class HouseholdVersion(models.Model):
         ]
         indexes = [models.Index(fields=["household", "valid_from"])]
 
+    def __str__(self) -> str:
+        return f"{self.household.number} @ {self.valid_from}"
+
     def get_additional_data(self) -> dict[str, int]:
-        return {"household": self.household_id}
+        return {"household": self.household_id, "area": self.household.village_id}
 
 
 class PersonQuerySet(models.QuerySet):
@@ -117,8 +121,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, int]:
-        return {"person": self.pk}
+    def get_additional_data(self) -> dict[str, int | None]:
+        from .selectors import person_area
+
+        return {"person": self.pk, "area": person_area(self.pk) or area_hint()}
 
 
 class PersonVersion(models.Model):
@@ -155,7 +161,8 @@ class PersonVersion(models.Model):
                 name="person_version_dates",
             ),
             models.CheckConstraint(
-                condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),
+                condition=Q(disability_grade__isnull=True)
+                | Q(disability_grade__gte=1, disability_grade__lte=4),
                 name="person_disability_grade_1_4",
             ),
             models.CheckConstraint(
@@ -165,8 +172,13 @@ class PersonVersion(models.Model):
         ]
         indexes = [models.Index(fields=["person", "valid_from"])]
 
-    def get_additional_data(self) -> dict[str, int]:
-        return {"person": self.person_id}
+    def __str__(self) -> str:
+        return f"{self.person.name} @ {self.valid_from}"
+
+    def get_additional_data(self) -> dict[str, int | None]:
+        from .selectors import person_area
+
+        return {"person": self.person_id, "area": person_area(self.person_id) or area_hint()}
 
 
 class Membership(models.Model):
@@ -197,14 +209,18 @@ class Membership(models.Model):
                 condition=Q(left__isnull=True) | Q(left__gt=F("joined")), name="membership_dates"
             ),
             models.CheckConstraint(
-                condition=Q(left__isnull=True, leave_reason="") | (Q(left__isnull=False) & ~Q(leave_reason="")),
+                condition=Q(left__isnull=True, leave_reason="")
+                | (Q(left__isnull=False) & ~Q(leave_reason="")),
                 name="membership_leave_reason_iff_left",
             ),
         ]
         indexes = [models.Index(fields=["household", "joined"]), models.Index(fields=["person", "joined"])]
 
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.household.number}"
+
     def get_additional_data(self) -> dict[str, int]:
-        return {"household": self.household_id, "person": self.person_id}
+        return {"household": self.household_id, "person": self.person_id, "area": self.household.village_id}
 
 
 class RiskType(models.Model):
@@ -237,8 +253,11 @@ class _HouseholdFact(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.household.number} · {self._meta.verbose_name}"
+
     def get_additional_data(self) -> dict[str, int | None]:
-        return {"household": self.household_id, "person": self.person_id}
+        return {"household": self.household_id, "person": self.person_id, "area": self.household.village_id}
 
 
 class IncomeRecord(_HouseholdFact):
@@ -248,8 +267,10 @@ class IncomeRecord(_HouseholdFact):
     period_start = models.DateField(_("起始日期"))
     period_end = models.DateField(_("截止日期"))
     source = models.CharField(_("收入来源"), max_length=20, choices=IncomeSource.choices)
-    transfer_type = models.CharField(_("转移性收入类别"), max_length=20, choices=TransferType.choices, blank=True)
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    transfer_type = models.CharField(
+        _("转移性收入类别"), max_length=20, choices=TransferType.choices, blank=True
+    )
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = _("收入记录")
@@ -273,7 +294,7 @@ class Expenditure(_HouseholdFact):
     period_start = models.DateField(_("起始日期"))
     period_end = models.DateField(_("截止日期"))
     type = models.CharField(_("支出类型"), max_length=20, choices=ExpenditureType.choices)
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = _("支出记录")
@@ -302,8 +323,8 @@ class Shock(_HouseholdFact):
 __all__ = [
     "Education",
     "Enrolment",
-    "ExpenditureType",
     "Expenditure",
+    "ExpenditureType",
     "Health",
     "Household",
     "HouseholdStatus",

@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
@@ -33,15 +34,15 @@ def parse_resident_id(raw: str, field: str = "id_number") -> tuple[str, str, dt.
         birth = ric.get_birth_date(number)
         ric.get_birth_place(number)
     except stdnum_errors.InvalidChecksum:
-        raise DomainError(field, raw, Msg.ID_INVALID.format(reason="校验码错误")) from None
+        raise DomainError(field, raw, Msg.ID_INVALID.format(reason=_("校验码错误"))) from None
     except stdnum_errors.InvalidLength:
-        raise DomainError(field, raw, Msg.ID_INVALID.format(reason="应为18位")) from None
+        raise DomainError(field, raw, Msg.ID_INVALID.format(reason=_("应为18位"))) from None
     except stdnum_errors.InvalidComponent:
-        raise DomainError(field, raw, Msg.ID_INVALID.format(reason="出生日期或出生地代码不存在")) from None
+        raise DomainError(field, raw, Msg.ID_INVALID.format(reason=_("出生日期或出生地代码不存在"))) from None
     except stdnum_errors.InvalidFormat:
-        raise DomainError(field, raw, Msg.ID_INVALID.format(reason="格式错误")) from None
+        raise DomainError(field, raw, Msg.ID_INVALID.format(reason=_("格式错误"))) from None
     if birth > dt.date.today():
-        raise DomainError(field, raw, Msg.ID_INVALID.format(reason="出生日期在未来"))
+        raise DomainError(field, raw, Msg.ID_INVALID.format(reason=_("出生日期在未来")))
     sex = "M" if int(number[16]) % 2 else "F"
     return number, sex, birth
 

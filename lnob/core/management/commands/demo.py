@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from lnob.areas.codes import Level
+from lnob.areas.models import Area, RoleAssignment
+from lnob.areas.roles import Role
+from lnob.areas.services import areas_load_national
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare the demo county: load the national area tree, generate a synthetic county "
+        "(default 镇雄县 530627, 20,000 persons) if it is empty, and (re)create one login per role "
+        "with a fresh random password, printed once."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--persons", type=int, default=20_000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--county", default="530627000000")
+
+    def handle(self, *args: Any, persons: int, seed: int, county: str, **options: Any) -> None:
+        areas_load_national()
+        county_area = Area.objects.get(code=int(county.ljust(12, "0")))
+        if not Area.objects.filter(parent=county_area).exists():
+            self._generate(county_area, persons, seed)
+        else:
+            self.stdout.write(f"{county_area.name} already has data; keeping it.")
+        logins = self._users(county_area)
+        self.stdout.write(self.style.SUCCESS("\nDemo logins (passwords are new on every run):"))
+        for username, password, role, area in logins:
+            self.stdout.write(f"  {username:<22} {password:<18} {role} · {area}")
+
+    def _generate(self, county: Area, persons: int, seed: int) -> None:
+        from lnob.engine.synth import generate
+        from lnob.registry.bulk import load_synth_county
+
+        started = time.perf_counter()
+        synth = generate(persons=persons, seed=seed, county_code=county.code, county_name=county.name)
+        counts = load_synth_county(synth)
+        took = time.perf_counter() - started
+        self.stdout.write(f"Generated {county.name}: {counts} in {took:.1f} s")
+
+    @transaction.atomic
+    def _users(self, county: Area) -> list[tuple[str, str, str, str]]:
+        township = Area.objects.filter(parent=county, level=Level.TOWNSHIP).order_by("code").first()
+        village = Area.objects.filter(parent=township, level=Level.VILLAGE).order_by("code").first()
+        if township is None or village is None:
+            raise CommandError(f"{county.name} has no townships or villages yet")
+        plan = [
+            ("county_admin", Role.COUNTY_ADMIN, county),
+            ("township_officer", Role.TOWNSHIP_OFFICER, township),
+            ("village_cadre", Role.VILLAGE_CADRE, village),
+            ("department_officer", Role.DEPARTMENT_OFFICER, county),
+            ("workshop_manager", Role.WORKSHOP_MANAGER, county),
+            ("workstation_officer", Role.WORKSTATION_OFFICER, county),
+            ("auditor", Role.AUDITOR, county),
+        ]
+        users = get_user_model().objects
+        logins = []
+        for username, role, area in plan:
+            password = secrets.token_urlsafe(9)
+            user, _ = users.get_or_create(username=f"demo_{username}")
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            RoleAssignment.objects.filter(user=user).delete()
+            RoleAssignment.objects.create(user=user, area=area, role=role)
+            logins.append((user.username, password, str(role.label), area.name))
+        return logins

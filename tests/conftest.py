@@ -1,0 +1,19 @@
+"""Fixtures come from tests/personas.py, where the personas and places are described."""
+
+from typing import Any
+
+import pytest
+
+from tests.personas import ensure_world, households, world  # noqa: F401
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the national area tree once per run; tests roll back on top of it."""
+    with django_db_blocker.unblock():
+        ensure_world()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

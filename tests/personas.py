@@ -1,0 +1,123 @@
+"""Shared personas and places.
+
+Two counties: 镇雄县 (530627, Yunnan) and 万州区 (500101, Chongqing). In 镇雄, one township
+(泼机镇) with two villages, so that two cadres of one township can be told apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from stdnum.cn import ric
+
+from lnob.areas.models import Area
+from lnob.areas.roles import Role
+from lnob.areas.services import area_create_unchecked, areas_load_national, role_assign
+from lnob.registry import services
+from lnob.registry.models import Household
+
+ZX, WZ = 530627000000, 500101000000
+ZX_TOWN, ZX_V1, ZX_V2 = 530627102000, 530627102201, 530627102202
+WZ_TOWN, WZ_V1 = 500101103000, 500101103201
+
+_seq = itertools.count(100)
+
+
+def make_id(birth: str = "19800101", sex: str = "M", place: str = "") -> str:
+    """A valid resident ID. The birthplace code must have existed in the birth year."""
+    year = int(birth[:4])
+    place = place or ("530627" if year >= 2001 else "532128")
+    n = next(_seq) % 500
+    seq = f"{n * 2 + (1 if sex == 'M' else 0):03d}"
+    body = f"{place}{birth}{seq}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def ensure_world() -> None:
+    if Area.objects.filter(code=ZX_V2).exists():
+        return
+    areas_load_national()
+    zx, wz = Area.objects.get(code=ZX), Area.objects.get(code=WZ)
+    town = area_create_unchecked(code=ZX_TOWN, name="泼机镇", parent=zx)
+    area_create_unchecked(code=ZX_V1, name="泼机村", parent=town)
+    area_create_unchecked(code=ZX_V2, name="海子村", parent=town)
+    wtown = area_create_unchecked(code=WZ_TOWN, name="分水镇", parent=wz)
+    area_create_unchecked(code=WZ_V1, name="石碾村", parent=wtown)
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.users[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+PERSONAS = {
+    "zx_admin": (Role.COUNTY_ADMIN, ZX),
+    "zx_township": (Role.TOWNSHIP_OFFICER, ZX_TOWN),
+    "zx_cadre1": (Role.VILLAGE_CADRE, ZX_V1),
+    "zx_cadre2": (Role.VILLAGE_CADRE, ZX_V2),
+    "zx_auditor": (Role.AUDITOR, ZX),
+    "zx_department": (Role.DEPARTMENT_OFFICER, ZX),
+    "wz_admin": (Role.COUNTY_ADMIN, WZ),
+    "wz_cadre": (Role.VILLAGE_CADRE, WZ_V1),
+}
+PASSWORD = "a-test-password-91"
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    ensure_world()
+    users: dict[str, Any] = {}
+    User = get_user_model()
+    for name, (role, code) in PERSONAS.items():
+        user = User.objects.create_user(username=name, password=PASSWORD)
+        role_assign(user=user, area=Area.objects.get(code=code), role=role)
+        users[name] = user
+    users["nobody"] = User.objects.create_user(username="nobody", password=PASSWORD)
+    users["root"] = User.objects.create_superuser(username="root", password=PASSWORD)
+    return World(users)
+
+
+def person(birth: str = "19800101", sex: str = "M", name: str = "张三", **extra: Any) -> services.PersonData:
+    return services.PersonData(id_number=make_id(birth, sex), name=name, **extra)
+
+
+def make_household(
+    actor: Any,
+    village: int,
+    number: str,
+    *,
+    head: services.PersonData | None = None,
+    effective: dt.date = dt.date(2020, 1, 1),
+    **extra: Any,
+) -> Household:
+    return services.household_create(
+        actor=actor,
+        number=number,
+        village=Area.objects.get(code=village),
+        head=head or person(name=f"户主{number[-3:]}"),
+        effective=effective,
+        **extra,
+    )
+
+
+@pytest.fixture
+def households(world: World) -> dict[str, Household]:
+    """One household in each village: two in 泼机镇's villages, one in 万州."""
+    return {
+        "v1": make_household(
+            world.zx_cadre1, ZX_V1, "5306271022010001", status="out_of_poverty", left_poverty_year=2019
+        ),
+        "v2": make_household(world.zx_cadre2, ZX_V2, "5306271022020001"),
+        "wz": make_household(world.wz_cadre, WZ_V1, "5001011032010001"),
+    }
