@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
@@ -81,9 +81,8 @@ def create_household(request: HttpRequest, body: s.HouseholdIn) -> Any:
         head=services.PersonData(**body.head.model_dump()),
         **body.model_dump(exclude={"village", "head"}),
     )
-    return 201, s.HouseholdOut.from_view(
-        selectors.household_detail(user=request.user, number=household.number)
-    )
+    view = selectors.household_detail(user=request.user, number=household.number)
+    return Status(201, s.HouseholdOut.from_view(view))
 
 
 def _editable(request: HttpRequest, number: str) -> Any:
@@ -110,7 +109,7 @@ def add_member(request: HttpRequest, number: str, body: s.MemberIn) -> Any:
         joined=body.joined,
         join_reason=body.join_reason,
     )
-    return 201, m
+    return Status(201, m)
 
 
 @registry.post("/households/{number}/incomes", response={201: s.CreatedOut})
@@ -122,7 +121,7 @@ def add_income(request: HttpRequest, number: str, body: s.IncomeIn) -> Any:
         person=_member(household, body.person),
         **body.model_dump(exclude={"person"}),
     )
-    return 201, {"id": rec.pk}
+    return Status(201, {"id": rec.pk})
 
 
 @registry.post("/households/{number}/expenditures", response={201: s.CreatedOut})
@@ -134,7 +133,7 @@ def add_expenditure(request: HttpRequest, number: str, body: s.ExpenditureIn) ->
         person=_member(household, body.person),
         **body.model_dump(exclude={"person"}),
     )
-    return 201, {"id": rec.pk}
+    return Status(201, {"id": rec.pk})
 
 
 @registry.post("/households/{number}/shocks", response={201: s.CreatedOut})
@@ -146,7 +145,7 @@ def add_shock(request: HttpRequest, number: str, body: s.ShockIn) -> Any:
         person=_member(household, body.person),
         **body.model_dump(exclude={"person"}),
     )
-    return 201, {"id": rec.pk}
+    return Status(201, {"id": rec.pk})
 
 
 api.add_router("/v1", registry)
