@@ -35,6 +35,7 @@ from .models import (
     PersonVersion,
     Relation,
     RiskType,
+    Sex,
     Shock,
 )
 from .selectors import today
@@ -102,9 +103,9 @@ def _check_household_fields(data: dict[str, Any]) -> None:
 def _check_person(data: PersonData) -> tuple[str, str, dt.date]:
     number, sex, birth = parse_resident_id(data.id_number)
     if data.sex and data.sex != sex:
-        raise DomainError("sex", data.sex, Msg.ID_SEX_MISMATCH.format(expected=sex))
+        raise DomainError("sex", data.sex, Msg.ID_SEX_MISMATCH.format(expected=Sex(sex).label))
     if data.birth_date and data.birth_date != birth:
-        raise DomainError("birth_date", data.birth_date, Msg.ID_BIRTH_MISMATCH.format(expected=birth))
+        raise DomainError("birth_date", data.birth_date, Msg.ID_BIRTH_MISMATCH.format(expected=birth.isoformat()))
     if not data.name.strip():
         raise DomainError("name", data.name, Msg.REQUIRED)
     data.ethnicity = check_ethnicity(data.ethnicity)
