@@ -123,3 +123,26 @@ def test_phone_sized_screen_stacks_the_household_list(browser, live_server, worl
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "households-phone")
     context.close()
+
+
+def test_county_admin_drills_down_from_county_to_village(page, live_server, world, households):
+    log_in(page, live_server.url, "zx_admin")
+    page.click("text=镇雄县")
+    page.wait_for_selector("h1 >> text=镇雄县")
+    page.click("table.list >> text=泼机镇")
+    page.wait_for_selector("h1 >> text=泼机镇")
+    assert "镇雄县" in page.inner_text("nav.crumbs")
+    page.click("table.list >> text=海子村")
+    page.click("text=查看农户")
+    rows = page.inner_text("[data-testid=household-rows]")
+    assert households["v2"].number in rows and households["v1"].number not in rows
+
+
+def test_auditor_browses_the_audit_trail_filtered_by_user(page, live_server, world, households):
+    log_in(page, live_server.url, "zx_auditor")
+    page.click("nav.menu >> text=审计日志")
+    page.fill("input[name=actor]", "zx_cadre2")
+    page.click("form.filters button.primary")
+    page.wait_for_url(re.compile(r"actor=zx_cadre2"))
+    rows = page.inner_text("[data-testid=audit-rows]")
+    assert households["v2"].number in rows and households["v1"].number not in rows
