@@ -105,7 +105,9 @@ def _check_person(data: PersonData) -> tuple[str, str, dt.date]:
     if data.sex and data.sex != sex:
         raise DomainError("sex", data.sex, Msg.ID_SEX_MISMATCH.format(expected=Sex(sex).label))
     if data.birth_date and data.birth_date != birth:
-        raise DomainError("birth_date", data.birth_date, Msg.ID_BIRTH_MISMATCH.format(expected=birth.isoformat()))
+        raise DomainError(
+            "birth_date", data.birth_date, Msg.ID_BIRTH_MISMATCH.format(expected=birth.isoformat())
+        )
     if not data.name.strip():
         raise DomainError("name", data.name, Msg.REQUIRED)
     data.ethnicity = check_ethnicity(data.ethnicity)
