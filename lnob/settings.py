@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lnob.core",
     "lnob.areas",
     "lnob.registry",
+    "lnob.exchange",
     "lnob.web",
 ]
 

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("lnob.api.urls")),
+    path("exchange/", include("lnob.exchange.urls")),
     path("", include("lnob.web.urls")),
 ]
