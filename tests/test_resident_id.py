@@ -63,3 +63,9 @@ def test_birthplace_code_must_exist_in_the_birth_year() -> None:
 def test_wrong_length_is_refused() -> None:
     with pytest.raises(DomainError, match="18"):
         parse_resident_id("53062720010101123")
+
+
+def test_unknown_county_in_a_known_province_is_refused() -> None:
+    # python-stdnum raises KeyError for these; it must still be a clear refusal
+    with pytest.raises(DomainError, match="出生地"):
+        parse_resident_id(build(dt.date(2005, 5, 5), 11, place="530699"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count
 
 from lnob.core.errors import NotFound
@@ -32,8 +33,25 @@ def villages_for(*, user: Any, capability: Capability = Capability.VIEW_REGISTRY
     return [(a.code, f"{a.parent.name if a.parent else ''} {a.name}") for a in rows.order_by("code")]
 
 
+COUNTS_TTL_SECONDS = 600
+
+
 def _household_counts(lo: int, hi: int) -> dict[int, tuple[int, int]]:
-    """Households and current members per village code within [lo, hi), in two grouped queries."""
+    """Households and current members per village code within [lo, hi).
+
+    Two grouped queries; at county scale (2 million persons) the member count takes seconds, so
+    the figures are cached for ten minutes (pages say so). Exact, always-fresh figures per area
+    belong to the pre-aggregated dashboards.
+    """
+    key = f"lnob:counts:{lo}:{hi}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _count_now(lo, hi)
+        cache.set(key, cached, COUNTS_TTL_SECONDS)
+    return cached
+
+
+def _count_now(lo: int, hi: int) -> dict[int, tuple[int, int]]:
     from lnob.registry.models import Household, Membership
 
     households = dict(

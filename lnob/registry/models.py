@@ -51,6 +51,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("农户")
         verbose_name_plural = _("农户")
+        indexes = [models.Index(fields=["village", "number"], name="household_village_number")]
 
     def __str__(self) -> str:
         return self.number

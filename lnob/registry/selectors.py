@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from lnob.areas.roles import Capability
@@ -56,7 +56,6 @@ def household_list(
 ) -> QuerySet[Household]:
     """Households the user may see, as they were on `as_of` (today by default)."""
     day = as_of or today()
-    version = HouseholdVersion.objects.filter(valid_on(day), household=OuterRef("pk"))
     head = Membership.objects.filter(member_on(day), household=OuterRef("pk"), relation=Relation.HEAD)
     members = (
         Membership.objects.filter(member_on(day), household=OuterRef("pk"))
@@ -65,30 +64,31 @@ def household_list(
         .annotate(n=Count("pk"))
         .values("n")
     )
+    # One join to the version valid on `day` (at most one per household): it both drops households
+    # not yet registered then and carries the attributes, so filters on them use the join too.
+    # Head and member count are subqueries, evaluated only for the rows of the page shown.
     qs = (
         Household.objects.visible_to(user)
+        .filter(valid_on(day, "versions__valid_from", "versions__valid_to"))
         .select_related("village")
         .annotate(
-            status=Subquery(version.values("status")[:1]),
-            housing_safe=Subquery(version.values("housing_safe")[:1]),
-            water_safe=Subquery(version.values("water_safe")[:1]),
+            status=F("versions__status"),
+            housing_safe=F("versions__housing_safe"),
+            water_safe=F("versions__water_safe"),
             head_name=Subquery(head.values("person__name")[:1]),
             member_count=Subquery(members[:1]),
         )
-        .filter(status__isnull=False)  # the household existed on that day
-        .order_by("number")
+        .order_by("village_id", "number")  # matches an index: a page is read in order, not sorted
     )
     if area:
         from lnob.areas.codes import level_of, subtree_range
 
         lo, hi = subtree_range(area, level_of(area))
         qs = qs.filter(village_id__gte=lo, village_id__lt=hi)
-    if status:
-        qs = qs.filter(status=status)
-    if housing_safe is not None:
-        qs = qs.filter(housing_safe=housing_safe)
-    if water_safe is not None:
-        qs = qs.filter(water_safe=water_safe)
+    filters = {"status": status or None, "housing_safe": housing_safe, "water_safe": water_safe}
+    # filter on the annotations, so the same version join is used (a new filter on `versions__…`
+    # would join a second, unrelated version)
+    qs = qs.filter(**{k: v for k, v in filters.items() if v is not None})
     if q := q.strip():
         qs = qs.filter(_search(q))
     return qs

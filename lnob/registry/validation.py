@@ -37,7 +37,8 @@ def parse_resident_id(raw: str, field: str = "id_number") -> tuple[str, str, dt.
         raise DomainError(field, raw, Msg.ID_INVALID.format(reason=_("校验码错误"))) from None
     except stdnum_errors.InvalidLength:
         raise DomainError(field, raw, Msg.ID_INVALID.format(reason=_("应为18位"))) from None
-    except stdnum_errors.InvalidComponent:
+    except (stdnum_errors.InvalidComponent, KeyError):
+        # KeyError: python-stdnum knows the province but not the county part of the code
         raise DomainError(field, raw, Msg.ID_INVALID.format(reason=_("出生日期或出生地代码不存在"))) from None
     except stdnum_errors.InvalidFormat:
         raise DomainError(field, raw, Msg.ID_INVALID.format(reason=_("格式错误"))) from None
