@@ -6,6 +6,7 @@ refuses to start with the demo secret key or with DEBUG on.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -96,7 +97,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": env.str("LNOB_TEST_SQLITE", default="") or None}
+    # Tests use a file, not shared-cache memory, so concurrent writers queue on the busy timeout
+    # exactly as in production instead of failing with "table is locked".
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str("LNOB_TEST_SQLITE", default=str(DATA_DIR / f"test_lnob_{os.getpid()}.sqlite3"))
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -92,7 +92,11 @@ class Table:
 
     def header_map(self) -> dict[str, str]:
         """Normalised header text -> column name, for every accepted header."""
-        return {normalise_header(h): c.name for c in self.columns for h in c.headers()}
+        accepted = {normalise_header(h): c.name for c in self.columns for h in c.headers()}
+        # the bilingual headers of our own templates ("*身份证号 id_number"), either order
+        accepted |= {normalise_header(f"{c.zh}{c.name}"): c.name for c in self.columns}
+        accepted |= {normalise_header(f"{c.name}{c.zh}"): c.name for c in self.columns}
+        return accepted
 
 
 def normalise_header(text: object) -> str:
