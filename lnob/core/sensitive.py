@@ -32,14 +32,23 @@ def mask_id(value: str) -> str:
 def record_access(*, actor: Any, instance: Any, fields: Iterable[str], reason: str = "") -> LogEntry:
     """Write one ACCESS entry: who saw which sensitive fields of which record, and when."""
     shown = sorted(set(fields))
+    data = {**instance.get_additional_data(), "fields": shown, "reason": reason}
+    return log_access(actor=actor, instance=instance, changes={"viewed": shown}, additional_data=data)
+
+
+def log_access(
+    *, actor: Any, instance: Any, changes: dict[str, Any], additional_data: dict[str, Any], **extra: Any
+) -> LogEntry:
+    """An ACCESS entry in the audit trail; `additional_data["area"]` scopes who may read it."""
     with set_actor(actor):
         entry = LogEntry.objects.log_create(
             instance,
             force_log=True,
             action=LogEntry.Action.ACCESS,
             actor=actor,
-            changes={"viewed": shown},
-            additional_data={**instance.get_additional_data(), "fields": shown, "reason": reason},
+            changes=changes,
+            additional_data=additional_data,
+            **extra,
         )
     assert entry is not None  # force_log always writes
     return entry

@@ -85,7 +85,9 @@ def check_id_number(raw: pl.Series) -> Checked:
     digits = pl.DataFrame({"n": number}).select(
         [pl.col("n").str.slice(i, 1).cast(pl.Int64, strict=False).alias(f"d{i}") for i in range(17)]
     )
-    total = digits.select(pl.sum_horizontal([pl.col(f"d{i}") * w for i, w in enumerate(ID_WEIGHTS)]).alias("t"))["t"]
+    total = digits.select(
+        pl.sum_horizontal([pl.col(f"d{i}") * w for i, w in enumerate(ID_WEIGHTS)]).alias("t")
+    )["t"]
     expected = (total % 11).replace_strict(
         dict(enumerate(ID_CHECK_CHARS)), default=None, return_dtype=pl.String
     )

@@ -12,7 +12,7 @@ from lnob.engine.synth.ids import loc_entries
 from lnob.exchange.checks import check_bool, check_date, check_decimal, check_id_number
 from lnob.registry.validation import parse_resident_id
 
-PLACES = sorted({e.code for e in loc_entries() if e.code >= 100_000})[::7] + [530699, 999999, 110000]
+PLACES = [*sorted({e.code for e in loc_entries() if e.code >= 100_000})[::7], 530699, 999999, 110000]
 
 
 def service_verdict(raw: str) -> str | None:
