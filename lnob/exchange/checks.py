@@ -45,10 +45,12 @@ class Checked:
 
 def fold(s: pl.Series) -> pl.Series:
     """Full-width digits and letters to ASCII, spaces removed at both ends (as normalise_id does)."""
-    out = s.cast(pl.String)
-    for wide, narrow in FULL_WIDTH.items():
-        out = out.str.replace_all(wide, narrow, literal=True)
-    return out.str.strip_chars(SPACES)
+    out = (
+        s.cast(pl.String)
+        .str.replace_many(list(FULL_WIDTH), list(FULL_WIDTH.values()))
+        .str.strip_chars(SPACES)
+    )
+    return pl.select(pl.when(out != "").then(out)).to_series().alias(s.name)  # an empty cell is no value
 
 
 def _error(mask: pl.Series, message: str, current: pl.Series) -> pl.Series:
@@ -193,6 +195,7 @@ def check_area_code(raw: pl.Series) -> Checked:
 
 def check_text(raw: pl.Series, max_length: int) -> Checked:
     text = raw.cast(pl.String).str.strip_chars(SPACES)
+    text = pl.select(pl.when(text != "").then(text)).to_series()
     error = _error(
         text.str.len_chars() > max_length, str(_("超过 {n} 个字符")).format(n=max_length), _none(len(raw))
     )

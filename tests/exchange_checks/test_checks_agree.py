@@ -82,3 +82,14 @@ def test_yes_no_in_chinese_and_english() -> None:
         False,
         None,
     ]
+
+
+def test_empty_cells_are_no_value_not_a_bad_code() -> None:
+    from lnob.exchange.checks import check_column
+    from lnob.exchange.schema import PERSONS
+
+    checked = check_column(PERSONS.column("labour_override"), pl.Series(["", "  ", None, "partial"]))
+    assert checked.error.to_list() == [None, None, None, None]
+    assert checked.value.to_list() == [None, None, None, "partial"]
+    required = check_column(PERSONS.column("name"), pl.Series(["", "张三"]))
+    assert required.error.to_list()[0] == "必填"
