@@ -125,3 +125,9 @@ def test_a_new_persons_creation_is_in_the_auditors_trail(world, households):
     created = LogEntry.objects.get(content_type__model="person", object_pk=str(kid.person_id))
     assert created.additional_data["area"] == households["v1"].village_id
     assert "小蓝" in login(world.zx_auditor).get("/audit/", {"person": kid.person_id}).content.decode()
+
+
+def test_change_log_lists_only_the_records_own_fields(world, households):
+    entry = LogEntry.objects.get(content_type__model="household", object_pk=str(households["v1"].pk))
+    assert set(entry.changes_dict) <= {"id", "number", "village", "created_at"}
+    assert "shocks" not in entry.changes_dict and "versions" not in entry.changes_dict
