@@ -182,12 +182,15 @@ def test_the_command_loads_and_reports() -> None:
         call_command("synth", persons=300, county="530627101", stdout=StringIO())
 
 
-def test_the_command_writes_parquet_without_touching_the_database(tmp_path: Path) -> None:
+def test_the_command_writes_the_exchange_format_without_touching_the_database(tmp_path: Path) -> None:
     before = Person.objects.count()
-    call_command("synth", persons=250, seed=2, county="500101", out=tmp_path, stdout=StringIO())
-    persons = pl.read_parquet(tmp_path / "registry_person.parquet")
-    assert persons.height == 250
-    assert (tmp_path / "registry_incomerecord.parquet").exists()
+    call_command(
+        "synth", persons=250, seed=2, county="500101", out=tmp_path, format="parquet", stdout=StringIO()
+    )
+    persons = pl.read_parquet(tmp_path / "persons.parquet")
+    assert persons.height + pl.read_parquet(tmp_path / "memberships.parquet")["id_number"].n_unique() >= 250
+    assert {"id_number", "household_number", "relation"} <= set(persons.columns)
+    assert (tmp_path / "incomes.parquet").exists()
     assert Person.objects.count() == before
 
 

@@ -16,8 +16,9 @@ class Command(BaseCommand):
     help = (
         "Generate a realistic synthetic rural county (townships, villages, households, persons, "
         "memberships, incomes, spending, shocks), reproducible from --seed, and load it into the "
-        "database in one bulk transaction; or, with --out DIR, write one Parquet file per table "
-        "instead (no database). Example: lnob synth --persons 20000 --county 530627 --replace"
+        "database in one bulk transaction; or, with --out DIR, write it in the exchange format "
+        "(docs/exchange-format.md), one file per table, for import (no database). "
+        "Example: lnob synth --persons 20000 --county 530627 --replace"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,11 +41,17 @@ class Command(BaseCommand):
             help="first delete the county's townships, villages and registry rows already in the database",
         )
         parser.add_argument(
-            "--out", type=Path, help="write <table>.parquet files into this folder, not the database"
+            "--out", type=Path, help="write the exchange-format files into this folder, not the database"
+        )
+        parser.add_argument(
+            "--format",
+            choices=["csv", "parquet", "xlsx"],
+            default="csv",
+            help="file format with --out (default csv)",
         )
 
     def handle(self, *args: Any, persons: int, seed: int, county: str, as_of: dt.date, replace: bool,
-               out: Path | None, **options: Any) -> None:  # fmt: skip
+               out: Path | None, format: str, **options: Any) -> None:  # fmt: skip
         from lnob.engine.synth import generate
 
         if not 1 <= persons <= 10_000_000:
@@ -55,7 +62,7 @@ class Command(BaseCommand):
         synth = generate(persons=persons, seed=seed, county_code=code, county_name=name, as_of=as_of)
         generated = time.perf_counter()
         self.stdout.write(f"Generated {name} ({format_code(code)}), seed {seed}: {generated - started:.1f} s")
-        counts = self._write_parquet(synth.tables(), out) if out is not None else self._load(synth, replace)
+        counts = self._write_exchange(synth, out, format) if out is not None else self._load(synth, replace)
         finished = time.perf_counter()
         for table, rows in counts.items():
             self.stdout.write(f"  {table:<28} {rows:>12,}")
@@ -91,13 +98,10 @@ class Command(BaseCommand):
                 return row.name
         raise CommandError(f"{format_code(code)} is not in the national list of counties")
 
-    def _write_parquet(self, tables: dict[str, Any], out: Path) -> dict[str, int]:
-        out.mkdir(parents=True, exist_ok=True)
-        counts = {}
-        for table, frame in tables.items():
-            frame.write_parquet(out / f"{table}.parquet")
-            counts[table] = frame.height
-        return counts
+    def _write_exchange(self, synth: Any, out: Path, fmt: str) -> dict[str, int]:
+        from lnob.exchange.synth_out import write_exchange
+
+        return write_exchange(synth, out, fmt)  # type: ignore[arg-type]
 
     def _load(self, synth: Any, replace: bool) -> dict[str, int]:
         from lnob.areas.models import Area

@@ -1,0 +1,87 @@
+"""The synthetic county in the exchange format: the same tables and columns a county uploads.
+
+`lnob synth --out DIR` writes these files, so the import pipeline can be exercised (and
+benchmarked) on realistic data, and so importing them into an empty database can be compared with
+loading the county directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from lnob.engine.synth import SynthCounty
+
+from .schema import TABLES
+
+Format = Literal["csv", "parquet", "xlsx"]
+
+
+def exchange_tables(synth: SynthCounty) -> dict[str, pl.DataFrame]:
+    """One frame per exchange table, with the exchange format's English column names."""
+    areas = synth.areas.filter(pl.col("level") >= 4).select(
+        pl.col("code"), pl.col("name"), pl.col("parent_id").alias("parent")
+    )
+    numbers = synth.households.select(
+        pl.col("id").alias("household_id"), pl.col("number").alias("household_number")
+    )
+    ids = synth.persons.select(pl.col("id").alias("person_id"), "id_number")
+    households = synth.households.join(
+        synth.household_versions.filter(pl.col("valid_to").is_null()), left_on="id", right_on="household_id"
+    ).select(
+        "number",
+        pl.col("village_id").alias("village"),
+        "status",
+        "left_poverty_year",
+        "housing_safe",
+        "water_safe",
+        "contact_phone",
+        "valid_from",
+    )
+    current = synth.memberships.filter(pl.col("left").is_null())
+    versions = synth.person_versions.filter(pl.col("valid_to").is_null()).drop("id", "valid_from", "valid_to")
+    persons = (
+        synth.persons.join(current.drop("id"), left_on="id", right_on="person_id")
+        .join(versions, left_on="id", right_on="person_id")
+        .join(numbers, on="household_id")
+    )
+    history = (
+        synth.memberships.filter(pl.col("left").is_not_null())
+        .join(ids, on="person_id")
+        .join(numbers, on="household_id")
+    )
+
+    def money(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.join(numbers, on="household_id").join(ids, on="person_id", how="left")
+
+    tables = {
+        "areas": areas,
+        "households": households,
+        "persons": persons,
+        "memberships": history,
+        "incomes": money(synth.incomes),
+        "expenditures": money(synth.expenditures),
+        "shocks": money(synth.shocks.rename({"risk_type_id": "risk_type"})),
+    }
+    return {
+        name: frame.select([c.name for c in TABLES[name].columns if c.name in frame.columns])
+        for name, frame in tables.items()
+    }
+
+
+def write_exchange(synth: SynthCounty, out: Path, fmt: Format = "csv") -> dict[str, int]:
+    """Write each exchange table as <table>.<fmt> into `out`; return the rows per table."""
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name, frame in exchange_tables(synth).items():
+        path = out / f"{name}.{fmt}"
+        if fmt == "parquet":
+            frame.write_parquet(path)
+        elif fmt == "xlsx":
+            frame.with_columns(pl.all().cast(pl.String)).write_excel(path, worksheet=name)
+        else:
+            frame.write_csv(path, include_bom=True)
+        counts[name] = frame.height
+    return counts
