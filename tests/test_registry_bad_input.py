@@ -236,3 +236,34 @@ def test_database_refuses_a_second_open_head_even_without_the_service(world, hou
             joined=dt.date(2021, 1, 1),
             join_reason="other",
         )
+
+
+def test_head_change_refuses_head_as_the_former_heads_relation_and_the_same_person(world, households):
+    hh = households["v1"]
+    son = services.member_add(
+        actor=world.zx_cadre1,
+        household=hh,
+        person=person("19950101", "M", "张强"),
+        relation="child",
+        joined=dt.date(2020, 1, 1),
+    )
+    with pytest.raises(DomainError) as err:
+        services.head_change(
+            actor=world.zx_cadre1,
+            household=hh,
+            new_head=son.person,
+            effective=dt.date(2025, 1, 1),
+            former_head_relation="head",
+        )
+    assert err.value.field == "former_head_relation"
+    head = Membership.objects.get(household=hh, relation="head", left__isnull=True).person
+    with pytest.raises(DomainError) as err:
+        services.head_change(
+            actor=world.zx_cadre1,
+            household=hh,
+            new_head=head,
+            effective=dt.date(2025, 1, 1),
+            former_head_relation="parent",
+        )
+    assert err.value.field == "new_head"
+    assert Membership.objects.filter(household=hh, left__isnull=True).count() == 2

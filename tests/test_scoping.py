@@ -9,6 +9,7 @@ from lnob.areas.models import Area
 from lnob.registry import selectors
 from lnob.registry.models import Membership, Person
 from tests.personas import WZ, ZX, ZX_TOWN, ZX_V1
+from tests.personas import person as person_data
 
 
 def client_for(user) -> Client:  # type: ignore[no-untyped-def]
@@ -109,3 +110,53 @@ def test_persons_and_areas_are_scoped(world, households):
 def test_home_lists_only_assigned_areas(world, households):
     page = client_for(world.wz_admin).get("/").content.decode()
     assert "万州区" in page and "镇雄县" not in page
+
+
+def test_a_persons_other_households_stay_hidden(world, households):
+    """A person who moved from a 万州 household into a 镇雄 one: 镇雄 sees only its own part."""
+    import datetime as dt
+
+    from lnob.registry import services
+
+    kid = services.member_add(
+        actor=world.wz_cadre,
+        household=households["wz"],
+        person=person_data(),
+        relation="child",
+        joined=dt.date(2015, 1, 1),
+    )
+    services.member_leave(
+        actor=world.wz_cadre, membership=kid, left=dt.date(2023, 1, 1), leave_reason="marriage"
+    )
+    services.member_add(
+        actor=world.zx_cadre1,
+        household=households["v1"],
+        person=services.PersonData(id_number=kid.person.id_number, name=kid.person.name),
+        relation="child_in_law",
+        joined=dt.date(2023, 1, 1),
+        join_reason="marriage",
+    )
+    page = client_for(world.zx_cadre1).get(f"/persons/{kid.person_id}/").content.decode()
+    assert households["v1"].number in page and households["wz"].number not in page
+    seen = selectors.person_detail(user=world.zx_cadre1, pk=kid.person_id).memberships
+    assert [m.household.number for m in seen] == [households["v1"].number]
+    # the old county sees its own history of the person, but not where they went
+    old = client_for(world.wz_admin).get(f"/persons/{kid.person_id}/").content.decode()
+    assert households["wz"].number in old and households["v1"].number not in old
+
+
+def test_neighbouring_assignments_both_show_on_the_home_page(world, households):
+    from lnob.areas.models import Area
+    from lnob.areas.services import role_assign
+    from tests.personas import ZX_V2
+
+    role_assign(user=world.zx_cadre1, area=Area.objects.get(code=ZX_V2), role="village_cadre")
+    page = client_for(world.zx_cadre1).get("/").content.decode()
+    assert "泼机村" in page and "海子村" in page
+
+
+@pytest.mark.parametrize("query", ["area=0", "area=²", "area=abc", "person=²"])
+def test_odd_query_parameters_never_crash(world, households, query):
+    c = client_for(world.zx_admin)
+    assert c.get(f"/households/?{query}").status_code == 200
+    assert c.get(f"/audit/?{query}").status_code == 200

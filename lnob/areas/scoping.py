@@ -37,7 +37,7 @@ def scope_ranges(user: Any, capability: Capability = Capability.VIEW_REGISTRY) -
 def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for lo, hi in sorted(ranges):
-        if merged and lo <= merged[-1][1]:
+        if merged and lo < merged[-1][1]:  # nested or overlapping; neighbours stay apart
             merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
         else:
             merged.append((lo, hi))

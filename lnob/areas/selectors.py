@@ -12,7 +12,7 @@ from lnob.core.errors import NotFound
 from .codes import Level, subtree_range
 from .models import Area
 from .roles import Capability
-from .scoping import scope_ranges
+from .scoping import can, scope_ranges
 
 
 def area_get(*, user: Any, code: int, capability: Capability = Capability.VIEW_REGISTRY) -> Area:
@@ -53,6 +53,7 @@ def _household_counts(lo: int, hi: int) -> dict[int, tuple[int, int]]:
 
 def _count_now(lo: int, hi: int) -> dict[int, tuple[int, int]]:
     from lnob.registry.models import Household, Membership
+    from lnob.registry.selectors import member_on, today
 
     households = dict(
         Household.objects.filter(village_id__gte=lo, village_id__lt=hi)
@@ -62,7 +63,7 @@ def _count_now(lo: int, hi: int) -> dict[int, tuple[int, int]]:
     )
     members = dict(
         Membership.objects.filter(
-            left__isnull=True, household__village_id__gte=lo, household__village_id__lt=hi
+            member_on(today()), household__village_id__gte=lo, household__village_id__lt=hi
         )
         .values_list("household__village_id")
         .annotate(n=Count("pk"))
@@ -104,7 +105,7 @@ def area_detail(*, user: Any, code: int) -> dict[str, Any]:
     ancestors = [
         a
         for a in Area.objects.ancestors(area)  # type: ignore[attr-defined]
-        if Area.objects.visible_to(user).filter(code=a.code).exists()
+        if can(user, Capability.VIEW_REGISTRY, a.code)
     ]
     return {
         "area": area,

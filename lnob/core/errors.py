@@ -63,6 +63,7 @@ class Msg:
     AREA_LEVEL = _("只能在县下建乡镇、在乡镇下建村")
     UNKNOWN_RISK_TYPE = _("未知的风险类型")
     UNKNOWN_CODE = _("不是可选的代码值")
+    ALREADY_HEAD = _("此人已是户主")
     UNKNOWN_FIELD = _("不能修改此字段")
     REQUIRED = _("必填")
     NOT_A_MEMBER = _("此人不是该户成员")

@@ -20,7 +20,7 @@ from lnob.areas.roles import Capability
 from lnob.areas.scoping import scope_ranges
 from lnob.core.errors import DomainError, NotFound
 from lnob.registry import selectors
-from lnob.web.views import _bool, _date
+from lnob.web.views import _bool, _date, _int
 
 from . import export, notice
 from .schema import TABLES
@@ -46,7 +46,7 @@ def household_filters(g: QueryDict) -> dict[str, Any]:
     area = g.get("area", "")
     return {
         "q": g.get("q", ""),
-        "area": int(area) if area.isdigit() else None,
+        "area": _int(area),
         "status": g.get("status", ""),
         "housing_safe": _bool(g.get("housing_safe")),
         "water_safe": _bool(g.get("water_safe")),
@@ -121,7 +121,7 @@ def village_notice(request: HttpRequest, code: int, fmt: str) -> HttpResponse:
     numbers = [
         n for value in g.getlist("households") for n in value.replace("，", ",").split(",") if n.strip()
     ]
-    days = int(g["days"]) if g.get("days", "").isdigit() else notice.MIN_DAYS
+    days = _int(g.get("days")) or notice.MIN_DAYS
     try:
         data = notice.village_notice(
             user=request.user,

@@ -83,7 +83,10 @@ def household_list(
     if area:
         from lnob.areas.codes import level_of, subtree_range
 
-        lo, hi = subtree_range(area, level_of(area))
+        try:
+            lo, hi = subtree_range(area, level_of(area))
+        except ValueError:  # not an administrative code: nothing is in it
+            return qs.none()
         qs = qs.filter(village_id__gte=lo, village_id__lt=hi)
     filters = {"status": status or None, "housing_safe": housing_safe, "water_safe": water_safe}
     # filter on the annotations, so the same version join is used (a new filter on `versions__…`
@@ -207,11 +210,18 @@ def person_detail(*, user: Any, pk: int, as_of: dt.date | None = None) -> Person
     version = next(
         (v for v in versions if v.valid_from <= day and (v.valid_to is None or v.valid_to > day)), None
     )
-    memberships = list(person.memberships.select_related("household__village").order_by("joined"))
+    # only memberships of households the user may see: the person's other households stay hidden
+    memberships = list(
+        person.memberships.filter(household__in=Household.objects.visible_to(user))
+        .select_related("household__village")
+        .order_by("joined")
+    )
     current = next((m for m in memberships if m.joined <= day and (m.left is None or m.left > day)), None)
     row = _member_row(current or memberships[-1], version, day)
     household = current.household if current else None
-    area = (household or memberships[-1].household).village_id
+    # Sensitive fields follow the person's latest household, the same area their views are
+    # audited under (record_access files entries by person_area).
+    area = person_area(person.pk) or memberships[-1].household.village_id
     return PersonView(
         person=person,
         as_of=day,

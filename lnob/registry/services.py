@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from auditlog.context import set_actor
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from lnob.areas.codes import Level
 from lnob.areas.models import Area
@@ -149,7 +149,11 @@ def household_create(
     _check_household_fields(fields)
     day = effective or today()
     with set_actor(actor):
-        household = Household.objects.create(number=number, village=village)
+        try:
+            with transaction.atomic():
+                household = Household.objects.create(number=number, village=village)
+        except IntegrityError:  # registered by someone else a moment ago
+            raise DomainError("number", number, Msg.HOUSEHOLD_NUMBER_TAKEN) from None
         HouseholdVersion.objects.create(
             household=household,
             valid_from=day,
@@ -282,6 +286,7 @@ def _membership_open(
 def member_leave(*, actor: Any, membership: Membership, left: dt.date, leave_reason: str) -> Membership:
     """End a membership. The head may leave only when nobody else remains (set a new head first)."""
     _editable(actor, membership.household)
+    Household.objects.select_for_update().filter(pk=membership.household_id).first()  # as member_add does
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.left is not None:
         raise DomainError("membership", membership.pk, Msg.NOT_OPEN)
@@ -315,12 +320,16 @@ def head_change(
     """Make `new_head` the head from `effective`. The former head stays with a new relation, or
     leaves for the given reason (death, marriage, moved). Both memberships keep their history."""
     _editable(actor, household)
+    if former_head_relation not in Relation.values or former_head_relation == Relation.HEAD:
+        raise DomainError("former_head_relation", former_head_relation, Msg.UNKNOWN_CODE)
     Household.objects.select_for_update().filter(pk=household.pk).first()
     open_members = Membership.objects.filter(household=household, left__isnull=True)
     old = open_members.filter(relation=Relation.HEAD).first()
     incoming = open_members.filter(person=new_head).first()
     if incoming is None:
         raise DomainError("new_head", new_head.pk, Msg.NOT_A_MEMBER)
+    if old is not None and old.person_id == new_head.pk:
+        raise DomainError("new_head", new_head.pk, Msg.ALREADY_HEAD)
     with set_actor(actor):
         if old is not None:
             _close(old, effective, former_head_leaves or "other")

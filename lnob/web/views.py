@@ -32,6 +32,13 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:  # "²".isdigit() is true, int("²") is not
+        return None
+
+
 def _bool(value: str | None) -> bool | None:
     return {"1": True, "0": False}.get(value or "")
 
@@ -65,7 +72,7 @@ def area_detail(request: HttpRequest, code: int) -> HttpResponse:
 def household_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     as_of = _date(g.get("as_of"))
-    area = int(g["area"]) if g.get("area", "").isdigit() else None
+    area = _int(g.get("area"))
     qs = selectors.household_list(
         user=request.user,
         q=g.get("q", ""),
@@ -137,7 +144,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     entries = audit.entries_for(
         user=request.user,
-        person=int(g["person"]) if g.get("person", "").isdigit() else None,
+        person=_int(g.get("person")),
         actor=g.get("actor", ""),
         date_from=_date(g.get("date_from")),
         date_to=_date(g.get("date_to")),
@@ -160,6 +167,7 @@ def _person_data(cd: dict[str, Any]) -> services.PersonData:
 
 
 @login_required
+@_not_found
 def household_create(request: HttpRequest) -> HttpResponse:
     villages = area_selectors.villages_for(user=request.user, capability=Capability.EDIT_REGISTRY)
     if not villages:
@@ -170,7 +178,9 @@ def household_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            village = area_selectors.area_get(user=request.user, code=cd["village"])
+            village = area_selectors.area_get(
+                user=request.user, code=cd["village"], capability=Capability.EDIT_REGISTRY
+            )
             household = services.household_create(
                 actor=request.user,
                 number=cd["number"],
