@@ -267,3 +267,36 @@ def test_head_change_refuses_head_as_the_former_heads_relation_and_the_same_pers
         )
     assert err.value.field == "new_head"
     assert Membership.objects.filter(household=hh, left__isnull=True).count() == 2
+
+
+def test_income_and_shocks_name_only_people_who_were_members_then(world, households):
+    hh = households["v1"]
+    son = services.member_add(
+        actor=world.zx_cadre1,
+        household=hh,
+        person=person("19950101", "M", "张强"),
+        relation="child",
+        joined=dt.date(2020, 1, 1),
+    )
+    services.member_leave(
+        actor=world.zx_cadre1, membership=son, left=dt.date(2023, 1, 1), leave_reason="moved"
+    )
+    wages = dict(
+        actor=world.zx_cadre1, household=hh, source="wages", amount=Decimal("30000"), person=son.person
+    )
+    refused(
+        "person",
+        services.income_record,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        **wages,
+    )
+    services.income_record(period_start=dt.date(2022, 1, 1), period_end=dt.date(2022, 12, 31), **wages)
+    services.income_record(
+        period_start=dt.date(2022, 7, 1), period_end=dt.date(2023, 6, 30), **wages
+    )  # overlaps
+    shock = dict(actor=world.zx_cadre1, household=hh, risk_type="illness", person=son.person)
+    services.shock_record(date=dt.date(2022, 12, 31), **shock)
+    with pytest.raises(DomainError) as err:
+        services.shock_record(date=dt.date(2023, 1, 1), **shock)  # the day he left is no longer his
+    assert err.value.field == "person"

@@ -359,8 +359,14 @@ def _close(m: Membership, day: dt.date, reason: str) -> None:
     m.save(update_fields=["left", "leave_reason"])
 
 
-def _member_of(household: Household, person: Person | None) -> None:
-    if person is not None and not Membership.objects.filter(household=household, person=person).exists():
+def _member_of(household: Household, person: Person | None, start: dt.date, end: dt.date) -> None:
+    """The person, if named, belonged to the household at some time in [start, end] (closed)."""
+    if person is None:
+        return
+    during = _overlaps(
+        Membership.objects.filter(household=household, person=person), start, end + dt.timedelta(days=1)
+    )
+    if not during.exists():
         raise DomainError("person", person.pk, Msg.NOT_A_MEMBER)
 
 
@@ -386,7 +392,7 @@ def income_record(
         raise DomainError("transfer_type", transfer_type, Msg.TRANSFER_TYPE_FORBIDDEN)
     check_amount(amount)
     check_period(period_start, period_end)
-    _member_of(household, person)
+    _member_of(household, person, period_start, period_end)
     with set_actor(actor):
         return IncomeRecord.objects.create(
             household=household,
@@ -419,7 +425,7 @@ def expenditure_record(
         raise DomainError("type", type, Msg.UNKNOWN_CODE)
     check_amount(amount)
     check_period(period_start, period_end)
-    _member_of(household, person)
+    _member_of(household, person, period_start, period_end)
     with set_actor(actor):
         return Expenditure.objects.create(
             household=household,
@@ -448,6 +454,6 @@ def shock_record(
         raise DomainError("risk_type", risk_type, Msg.UNKNOWN_RISK_TYPE)
     if date > today():
         raise DomainError("date", date, Msg.IN_FUTURE)
-    _member_of(household, person)
+    _member_of(household, person, date, date)
     with set_actor(actor):
         return Shock.objects.create(household=household, person=person, date=date, risk_type=kind, note=note)
