@@ -71,13 +71,22 @@ def exchange_tables(synth: SynthCounty) -> dict[str, pl.DataFrame]:
     }
 
 
+XLSX_MAX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows, one of them the header
+
+
 def write_exchange(synth: SynthCounty, out: Path, fmt: Format = "csv") -> dict[str, int]:
-    """Write each exchange table as <table>.<fmt> into `out`; return the rows per table."""
+    """Write each exchange table as <table>.<fmt> into `out`; return the rows per table.
+
+    A table too long for one worksheet (incomes of a large county) is written as CSV even when
+    XLSX is asked for, as a county would have to."""
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name, frame in exchange_tables(synth).items():
-        path = out / f"{name}.{fmt}"
-        if fmt == "parquet":
+        fits = fmt != "xlsx" or frame.height <= XLSX_MAX_ROWS
+        path = out / f"{name}.{fmt if fits else 'csv'}"
+        if not fits:
+            frame.write_csv(path, include_bom=True)
+        elif fmt == "parquet":
             frame.write_parquet(path)
         elif fmt == "xlsx":
             frame.with_columns(pl.all().cast(pl.String)).write_excel(path, worksheet=name)

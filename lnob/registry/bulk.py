@@ -315,13 +315,17 @@ class _SqliteWriter(_Writer):
         "registry_householdversion",
     )
 
-    def __init__(self, progress: Progress | None, frames: dict[str, pl.DataFrame]) -> None:
+    def __init__(
+        self, progress: Progress | None, frames: dict[str, pl.DataFrame], *, cache_kib: int = CACHE_KIB
+    ) -> None:
         super().__init__(progress)
         self.raw = connection.connection
         self.dropped: list[str] = []
         self.old_cache = self.raw.execute("PRAGMA cache_size").fetchone()[0]
-        self.raw.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self.raw.execute(f"PRAGMA cache_size = -{cache_kib}")
         for table in self.BIG_TABLES:
+            if table not in frames:
+                continue
             existing = self.raw.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608
             if frames[table].height >= existing:
                 self._drop_indexes(table)
