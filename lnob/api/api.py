@@ -9,7 +9,8 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Router, Status
+from ninja import File, Form, NinjaAPI, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
@@ -148,4 +149,64 @@ def add_shock(request: HttpRequest, number: str, body: s.ShockIn) -> Any:
     return Status(201, {"id": rec.pk})
 
 
+imports = Router(tags=["imports"])
+
+
+def _batch(request: HttpRequest, pk: int) -> Any:
+    from lnob.exchange.views_import import batch_list
+
+    batch = batch_list(request.user).filter(pk=pk).first()
+    if batch is None:
+        raise NotFound()
+    return batch
+
+
+@imports.post("/imports", response={202: s.ImportOut})
+def create_import(
+    request: HttpRequest,
+    files: list[UploadedFile] = File(...),  # noqa: B008 django-ninja's way of declaring uploads
+    as_of: dt.date | None = Form(None),  # noqa: B008
+) -> Any:
+    """Upload exchange-format files (docs/exchange-format.md). Validation runs in the background:
+    poll `GET /imports/{id}` until `status` is `validated` (or `refused`), then read the summary
+    and the issues, and commit."""
+    from lnob.exchange import services as imports_services
+
+    batch = imports_services.import_create(
+        actor=request.user, files=[(f.name or "file", f) for f in files], as_of=as_of
+    )
+    imports_services.enqueue_validate(actor=request.user, batch=batch)
+    batch.refresh_from_db()
+    return Status(202, s.ImportOut.from_batch(batch))
+
+
+@imports.get("/imports/{pk}", response=s.ImportOut)
+def get_import(request: HttpRequest, pk: int) -> Any:
+    return s.ImportOut.from_batch(_batch(request, pk))
+
+
+@imports.get("/imports/{pk}/issues", response=list[s.ImportIssue])
+@paginate(LimitOffsetPagination)
+def import_issues(request: HttpRequest, pk: int, table: str = "", severity: str = "") -> Any:
+    """Every problem found: file, row, column, value (ID numbers, phones and bank accounts
+    masked; the error file has them), message and severity (error, review, warning)."""
+    from lnob.exchange.views_import import _issues
+
+    rows, _count = _issues(_batch(request, pk), table, severity, sensitive=False, limit=None)
+    return rows
+
+
+@imports.post("/imports/{pk}/commit", response={202: s.ImportOut})
+def commit_import(request: HttpRequest, pk: int, body: s.ImportCommitIn) -> Any:
+    """Commit a validated batch: all rows in one transaction, or with `valid_only` the rows
+    without errors. Runs in the background; poll the batch until `committed`."""
+    from lnob.exchange import services as imports_services
+
+    batch = _batch(request, pk)
+    imports_services.enqueue_commit(actor=request.user, batch=batch, valid_only=body.valid_only)
+    batch.refresh_from_db()
+    return Status(202, s.ImportOut.from_batch(batch))
+
+
 api.add_router("/v1", registry)
+api.add_router("/v1", imports)

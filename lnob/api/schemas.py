@@ -196,3 +196,53 @@ class ShockIn(Schema):
 
 class CreatedOut(Schema):
     id: int
+
+
+class ImportOut(Schema):
+    id: int
+    status: str
+    as_of: dt.date
+    files: list[dict[str, Any]]
+    created_by: str
+    created_at: dt.datetime
+    counts: dict[str, int]
+    tables: dict[str, dict[str, Any]]
+    progress: dict[str, Any]
+    error: str
+    committed_at: dt.datetime | None
+    mode: str
+    error_files: list[str]
+
+    @classmethod
+    def from_batch(cls, b: Any) -> ImportOut:
+        from lnob.exchange.errorfile import error_tables
+
+        return cls(
+            id=b.pk,
+            status=b.status,
+            as_of=b.as_of,
+            files=[{"name": f["name"], "size": f["size"], "sha256": f["sha256"]} for f in b.files],
+            created_by=str(b.created_by),
+            created_at=b.created_at,
+            counts=b.counts,
+            tables=b.summary.get("tables", {}),
+            progress=b.progress() if b.running else {},
+            error=b.error,
+            committed_at=b.committed_at,
+            mode=b.mode,
+            error_files=[f"/exchange/imports/{b.pk}/errors/{t}" for t in error_tables(b)],
+        )
+
+
+class ImportIssue(Schema):
+    table: str
+    file: str
+    row: int
+    column: str
+    value: str | None
+    message: str
+    severity: str
+
+
+class ImportCommitIn(Schema):
+    valid_only: bool = False

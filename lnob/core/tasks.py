@@ -114,8 +114,50 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def task_recover() -> list[int]:
+    """Tasks left RUNNING by a worker of this machine that died (killed, crashed, power cut).
+
+    Each is queued again once, so a batch whose commit was killed half way is committed on the
+    next start (its transaction was rolled back, so the whole commit runs again); a task that was
+    already retried is marked failed instead, so a task that kills its worker cannot loop."""
+    host = socket.gethostname()
+    recovered = []
+    for t in Task.objects.filter(status=Task.Status.RUNNING, worker__startswith=f"{host}:"):
+        try:
+            pid = int(t.worker.split(":")[1])
+        except (IndexError, ValueError):
+            continue
+        if pid == os.getpid() or _alive(pid):
+            continue
+        if t.args.get("_retried"):
+            Task.objects.filter(pk=t.pk, status=Task.Status.RUNNING).update(
+                status=Task.Status.FAILED,
+                error=f"the worker {t.worker} stopped while running this task, twice",
+                finished_at=timezone.now(),
+            )
+        else:
+            Task.objects.filter(pk=t.pk, status=Task.Status.RUNNING).update(
+                status=Task.Status.QUEUED, args={**t.args, "_retried": True}, worker=""
+            )
+            recovered.append(t.pk)
+            logger.warning("task %s: its worker %s died; queued again", t.pk, t.worker)
+    return recovered
+
+
 def work_forever(*, poll_seconds: float = 1.0, stop: threading.Event | None = None) -> None:
     name = worker_name()
+    close_old_connections()
+    task_recover()
     while stop is None or not stop.is_set():
         close_old_connections()
         with transaction.atomic():

@@ -19,6 +19,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
+from lnob.core.faults import fault_point
 from lnob.registry.bulk import _PostgresWriter, _SqliteWriter, _Writer
 
 from .dbframes import next_ids, update_from
@@ -142,6 +143,7 @@ class PlanWriter:
             for table, frame in frames.items():
                 writer.write(table, frame)
                 self.counts[table] = self.counts.get(table, 0) + frame.height
+                fault_point("import.write")  # tests kill the process here, half way through
         return self.counts
 
     def _count(self, table: str, n: int) -> None:

@@ -733,6 +733,7 @@ class Reconciler:
             {"_household_id": pl.Int64, "_person_id": pl.Int64, "_record_id": pl.Int64, **types},
         )
         on = ["_household_id", "_person_id", *match]
+        t = t.with_columns(pl.lit(None, _fact_type(c)).alias(c) for c in match if c not in t.columns)
         for c in match:
             if c in BLANKABLE:
                 db = db.with_columns(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c))

@@ -384,7 +384,7 @@ def _batch_of(t: Task) -> ImportBatch:
 def _validate_task(t: Task, progress: TaskProgress) -> dict[str, Any]:
     batch = _batch_of(t)
     try:
-        return import_validate(batch, BatchProgress(batch, progress, echo=_echo_for(t)))
+        return import_validate(batch, BatchProgress(batch, progress))
     except ImportRefused as refused:
         return {"refused": refused.message}
 
@@ -397,16 +397,9 @@ def _commit_task(t: Task, progress: TaskProgress) -> dict[str, Any]:
             actor=t.created_by,
             batch=batch,
             valid_only=bool(t.args.get("valid_only")),
-            progress=BatchProgress(batch, progress, echo=_echo_for(t)),
+            progress=BatchProgress(batch, progress),
         )
     }
-
-
-_ECHOES: dict[int, Callable[[dict[str, Any]], None]] = {}
-
-
-def _echo_for(t: Task) -> Callable[[dict[str, Any]], None] | None:
-    return _ECHOES.get(t.pk)
 
 
 def enqueue_validate(*, actor: Any, batch: ImportBatch) -> Task:

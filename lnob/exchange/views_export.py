@@ -81,6 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "tables": tables,
             "villages": villages,
             "can_export": bool(scope_ranges(request.user, Capability.VIEW_REGISTRY)),
+            "can_import": bool(scope_ranges(request.user, Capability.EDIT_REGISTRY)),
             "today": selectors.today(),
             "min_days": notice.MIN_DAYS,
         },
