@@ -20,6 +20,13 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_data_dir(settings: Any, tmp_path_factory: Any) -> None:
+    """Each test keeps its import batches' files in a folder of its own: batch ids restart with
+    every test database, and the project's data/ folder is not the tests' business."""
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     from django.core.cache import cache
 
