@@ -210,6 +210,7 @@ def test_command_line_validates_commits_and_writes_error_files(world, tmp_path):
         batch=batch.pk,
         user="zx_cadre1",
         commit_valid_only=True,
+        errors=errors,
         quiet=True,
         stdout=out,
         stderr=io.StringIO(),
