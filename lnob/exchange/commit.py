@@ -134,11 +134,20 @@ class PlanWriter:
             if name in self.frames:
                 self._facts(self._resolve(self.frames[name], households, persons), table, values)
         frames = {table: pl.concat(parts, how="vertical_relaxed") for table, parts in self.inserts.items()}
+        # progress over the whole write, not table by table
+        total = sum(frame.height for frame in frames.values())
+        finished: dict[str, int] = {}
+
+        def overall(table: str, done: int, _of: int) -> None:
+            finished[table] = done
+            if self.progress is not None:
+                self.progress(table, sum(finished.values()), total)
+
         writer: _Writer
         if connection.vendor == "postgresql":
-            writer = _PostgresWriter(self.progress)
+            writer = _PostgresWriter(overall)
         else:
-            writer = _SqliteWriter(self.progress, frames, cache_kib=SQLITE_CACHE_KIB)
+            writer = _SqliteWriter(overall, frames, cache_kib=SQLITE_CACHE_KIB)
         with writer:
             for table, frame in frames.items():
                 writer.write(table, frame)

@@ -76,7 +76,11 @@ class BatchProgress:
         self.started = time.monotonic()
         self.last = 0.0
 
-    def __call__(self, stage: str, done: int, total: int, *, force: bool = False) -> None:
+    def __call__(
+        self, stage: str, done: int, total: int, *, rows: int | None = None, force: bool = False
+    ) -> None:
+        """`done` of `total` (rows, or bytes while reading files); `rows`: rows handled so far
+        when `done` does not count rows."""
         now = time.monotonic()
         if not force and now - self.last < 0.3 and done < total:
             return
@@ -87,7 +91,8 @@ class BatchProgress:
             "done": done,
             "total": total,
             "percent": int(100 * done / total) if total else 0,
-            "rows_per_second": round(done / elapsed),
+            "rows": done if rows is None else rows,
+            "rows_per_second": round((done if rows is None else rows) / elapsed),
             "elapsed": round(elapsed, 1),
         }
         folder = self.batch.folder
@@ -230,12 +235,17 @@ def import_validate(batch: ImportBatch, progress: BatchProgress | None = None) -
     today = timezone.localdate()
     staged: dict[str, StagedTable] = {}
     seconds: dict[str, float] = {}
+    size = sum(f["size"] for f in batch.files) or 1
+    read, rows_read = 0, 0
     try:
-        for i, f in enumerate(batch.files):
-            progress(_("读取 {name}").format(name=f["name"]), i, len(batch.files), force=True)
+        for f in batch.files:
+            stage = _("读取 {name}").format(name=f["name"])
+            progress(stage, read, size, rows=rows_read, force=True)
             started = time.perf_counter()
             s = stage_file(batch.folder / "files" / f["stored"], f["name"], today=today)
             seconds[f"read {s.table.name}"] = round(time.perf_counter() - started, 2)
+            read, rows_read = read + f["size"], rows_read + s.v.typed.height
+            progress(stage, read, size, rows=rows_read, force=True)
             if s.table.name in staged:
                 raise FileProblem(
                     f["name"],
@@ -245,7 +255,7 @@ def import_validate(batch: ImportBatch, progress: BatchProgress | None = None) -
                 )
             staged[s.table.name] = s
         rows = sum(s.v.typed.height for s in staged.values())
-        progress(_("与登记数据比对"), 0, rows, force=True)
+        progress(_("与登记数据比对"), read, size, rows=rows, force=True)
         started = time.perf_counter()
         plan = Reconciler(staged, user=batch.created_by, as_of=batch.as_of).run()
         seconds["reconcile"] = round(time.perf_counter() - started, 2)

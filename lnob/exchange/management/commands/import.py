@@ -104,7 +104,7 @@ class Command(BaseCommand):
         filled = int(width * state["percent"] / 100)
         line = (
             f"\r[{'#' * filled}{'.' * (width - filled)}] {state['percent']:3d}%  "
-            f"{state['done']:>10,}/{state['total']:,}  {state['rows_per_second']:>9,} rows/s  "
+            f"{state['rows']:>10,} rows  {state['rows_per_second']:>9,} rows/s  "
             f"{state['stage']}"
         )
         self.stderr.write(line[:160].ljust(120), ending="")
