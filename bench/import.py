@@ -50,6 +50,9 @@ def main() -> None:
     os.environ["LNOB_DATA_DIR"] = str(folder)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lnob.settings")
     sys.path.insert(0, str(ROOT))
+    from lnob.cli import JEMALLOC
+
+    os.environ.setdefault("_RJEM_MALLOC_CONF", JEMALLOC)  # as `lnob` sets it for the worker
     try:
         result = run(files, args.format, int(args.county.ljust(12, "0")))
     finally:
