@@ -32,6 +32,8 @@ FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {
 SPACES = "\u3000\u00a0\t "
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
+EARLIEST_DATE = dt.date(1900, 1, 1)  # an earlier date in the registry is a typing error
+LARGEST_AMOUNT = 10_000_000  # yuan; more, for one rural household's item, is a wrong unit or a typo
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
 
 
@@ -143,6 +145,7 @@ def check_date(raw: pl.Series) -> Checked:
     error = _error(
         text.is_not_null() & value.is_null(), str(_("不是有效日期（例：2024-01-05）")), _none(len(raw))
     )
+    error = _error(value < EARLIEST_DATE, str(_("日期早于 1900 年，请核对")), error)
     return Checked(value, error)
 
 
@@ -151,6 +154,7 @@ def check_decimal(raw: pl.Series) -> Checked:
     value = text.str.replace(r"^¥|元$", "").cast(pl.Float64, strict=False)
     error = _error(text.is_not_null() & value.is_null(), str(_("不是数字")), _none(len(raw)))
     error = _error(value < 0, str(Msg.NEGATIVE_AMOUNT), error)
+    error = _error(value > LARGEST_AMOUNT, str(_("金额超过 1000 万元，请核对单位（元）")), error)
     return Checked(value.round(2), error)
 
 

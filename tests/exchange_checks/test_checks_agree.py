@@ -93,3 +93,12 @@ def test_empty_cells_are_no_value_not_a_bad_code() -> None:
     assert checked.value.to_list() == [None, None, None, "partial"]
     required = check_column(PERSONS.column("name"), pl.Series(["", "张三"]))
     assert required.error.to_list()[0] == "必填"
+
+
+def test_implausible_dates_and_amounts_are_refused() -> None:
+    dates = check_date(pl.Series(["1020-01-01", "1900-01-01", "2024-01-05"]))
+    assert dates.error.to_list()[0] is not None and "1900" in dates.error[0]
+    assert dates.error.to_list()[1:] == [None, None]
+    amounts = check_decimal(pl.Series(["10000000", "10000000.01", "360000000000"]))
+    assert amounts.error[0] is None
+    assert amounts.error[1] is not None and amounts.error[2] is not None
