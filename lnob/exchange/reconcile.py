@@ -721,6 +721,7 @@ class Reconciler:
         t = self._household_refs(name, v.typed)
         if "id_number" in t.columns:
             t = self._person_refs(name, t)
+            self._member_during(name, t)
         else:
             t = t.with_columns(pl.lit(None, pl.Int64).alias("_person_id"))
         cols = ", ".join(f"r.{DB_COLUMN.get(c, c)}" for c in (*match, *values))
@@ -744,6 +745,60 @@ class Reconciler:
         present = [c for c in values if c in s.present]
         any_change = self._diff(name, t, present, "household_number")
         self.plan.tables[name] = self._classify(name, t, any_change)
+
+    def _member_during(self, name: str, t: pl.DataFrame) -> None:
+        """A record may name only a person who was a member of its household during its period
+        (for a shock, on its date), counting the memberships this batch adds."""
+        start, end = ("date", "date") if name == "shocks" else ("period_start", "period_end")
+        named = t.filter(pl.col("id_number").is_not_null() & pl.col("household_number").is_not_null())
+        if named.is_empty():
+            return
+        spans = [
+            self._lookup(
+                named.select("id_number"),
+                "registry_person",
+                "SELECT p.id_number, h.number, m.joined, m.left FROM registry_person p {join} "
+                "JOIN registry_membership m ON m.person_id = p.id "
+                "JOIN registry_household h ON h.id = m.household_id",
+                {"id_number": "p.id_number"},
+                {"id_number": pl.String, "household_number": pl.String, "joined": pl.Date, "left": pl.Date},
+            )
+        ]
+        if "persons" in self.plan.tables:
+            p = self.plan.tables["persons"].filter(pl.col("_action") != INVALID)
+            spans.append(
+                p.select(
+                    "id_number",
+                    "household_number",
+                    pl.col("_joined").alias("joined"),
+                    pl.lit(None, pl.Date).alias("left"),
+                )
+            )
+        if "memberships" in self.plan.tables:
+            m = self.plan.tables["memberships"].filter(pl.col("_action") != INVALID)
+            left = pl.col("left") if "left" in m.columns else pl.lit(None, pl.Date)
+            spans.append(m.select("id_number", "household_number", "joined", left.alias("left")))
+        member = pl.concat(spans, how="vertical_relaxed")
+        covered = (
+            named.select(
+                "_row", "id_number", "household_number", pl.col(start).alias("_s"), pl.col(end).alias("_e")
+            )
+            .join(member, on=["id_number", "household_number"])
+            .filter(
+                (pl.col("joined") <= pl.col("_e"))
+                & (pl.col("left").is_null() | (pl.col("left") > pl.col("_s")))
+            )
+            .select("_row")
+            .unique()
+        )
+        outside = named.join(covered, on="_row", how="anti").filter(
+            ~pl.col("_row").is_in(sorted(self.staged[name].v.invalid_rows))
+        )
+        self.staged[name].v.add(
+            outside.select("_row", pl.col("id_number").alias("value")),
+            "id_number",
+            str(_("此人在这段时间不是该户成员")),
+        )
 
     def _incomes(self, s: StagedTable) -> None:
         self._facts(

@@ -237,7 +237,34 @@ def test_money_rows_are_sound(county: SynthCounty) -> None:
     }
     assert set(spending["type"]) <= {"medical_self_paid", "education", "disaster_loss", "other_rigid"}
     wages = incomes.filter(pl.col("source") == "wages")
-    assert wages["person_id"].is_not_null().all()
+    # wages name their earner, unless the earner joined the household after the period (or left
+    # before it): then the record names no one, as the registry's rule requires
+    assert wages["person_id"].null_count() <= 0.005 * wages.height
+
+
+@pytest.mark.parametrize(
+    ("table", "start", "end"),
+    [
+        ("incomes", "period_start", "period_end"),
+        ("expenditures", "period_start", "period_end"),
+        ("shocks", "date", "date"),
+    ],
+)
+def test_named_persons_were_members_during_the_period(
+    county: SynthCounty, table: str, start: str, end: str
+) -> None:
+    frame = getattr(county, table).filter(pl.col("person_id").is_not_null())
+    spans = county.memberships.select("person_id", "household_id", "joined", "left")
+    covered = (
+        frame.select("id", "person_id", "household_id", pl.col(start).alias("_s"), pl.col(end).alias("_e"))
+        .join(spans, on=["person_id", "household_id"])
+        .filter(
+            (pl.col("joined") <= pl.col("_e")) & (pl.col("left").is_null() | (pl.col("left") > pl.col("_s")))
+        )
+        .select("id")
+        .unique()
+    )
+    assert frame.height > 0 and covered.height == frame.height
 
 
 def test_references_point_at_rows_of_the_same_county(county: SynthCounty) -> None:

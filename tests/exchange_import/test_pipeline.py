@@ -286,3 +286,25 @@ def test_cadre_of_wanzhou_imports_into_own_village(world):
     assert batch.counts["invalid"] == 0, messages_for(batch)
     services.import_commit(actor=world.wz_cadre, batch=batch)
     assert Household.objects.get(number=number).village_id == WZ_V1
+
+
+def test_a_record_may_name_only_a_member_of_that_time(world, households):
+    from tests.exchange_import.helpers import csv_bytes
+
+    number = households["v1"].number  # the head joined on 2020-01-01
+    head = Membership.objects.get(household=households["v1"], relation="head").person
+    header = ["household_number", "period_start", "period_end", "source", "amount", "id_number"]
+    batch = validated(
+        world.zx_cadre1,
+        (
+            "incomes.csv",
+            csv_bytes(
+                header,
+                [
+                    [number, "2025-07-01", "2026-06-30", "wages", "100", head.id_number],
+                    [number, "2018-07-01", "2019-06-30", "wages", "100", head.id_number],
+                ],
+            ),
+        ),
+    )
+    assert [(row, column) for row, column, _m in messages_for(batch)] == [(3, "id_number")]

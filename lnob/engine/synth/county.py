@@ -157,6 +157,7 @@ def generate(
         households = _households_frame(money_rng, pop, areas, village, members)
         people, person_id, persons_frame, versions_frame = person_job.result()
     ids = pl.Series(person_id)
+    memberships = _memberships_frame(pop, members, person_id)
     return SynthCounty(
         county_code=county_code,
         county_name=county_name,
@@ -167,10 +168,12 @@ def generate(
         household_versions=_household_versions_frame(money_rng, pop, status, shocks, members, people),
         persons=persons_frame,
         person_versions=versions_frame,
-        memberships=_memberships_frame(pop, members, person_id),
-        incomes=_with_person_ids(incomes, ids),
-        expenditures=_with_person_ids(expenditures, ids),
-        shocks=_with_person_ids(shock_frame, ids),
+        memberships=memberships,
+        incomes=_members_only(_with_person_ids(incomes, ids), memberships, "period_start", "period_end"),
+        expenditures=_members_only(
+            _with_person_ids(expenditures, ids), memberships, "period_start", "period_end"
+        ),
+        shocks=_members_only(_with_person_ids(shock_frame, ids), memberships, "date", "date"),
     )
 
 
@@ -184,6 +187,34 @@ def _person_tables(
     persons = _persons_frame(rng, pop, members, people, person_id)
     versions = _person_versions_frame(rng, pop, members, people, person_id)
     return people, person_id, persons, versions
+
+
+def _members_only(frame: pl.DataFrame, memberships: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
+    """A record names a person only if they belonged to its household during its period (the
+    rule the registry's services and the import apply); otherwise it stays, naming no one (a
+    spouse's medical bill from before the marriage was the household's, not theirs)."""
+    spans = memberships.select("person_id", "household_id", "joined", "left")
+    named = frame.select(
+        pl.int_range(pl.len()).alias("_i"),
+        "person_id",
+        "household_id",
+        pl.col(start).alias("_start"),
+        pl.col(end).alias("_end"),
+    ).filter(pl.col("person_id").is_not_null())
+    member = (
+        named.join(spans, on=["person_id", "household_id"])
+        .filter(
+            (pl.col("joined") <= pl.col("_end"))
+            & (pl.col("left").is_null() | (pl.col("left") > pl.col("_start")))
+        )
+        .select("_i")
+        .unique()
+    )
+    stray = named.join(member, on="_i", how="anti")["_i"]
+    if stray.is_empty():
+        return frame
+    keep = ~pl.int_range(pl.len()).is_in(stray.implode())
+    return frame.with_columns(pl.when(keep).then(pl.col("person_id")).alias("person_id"))
 
 
 def _with_person_ids(frame: pl.DataFrame, person_id: pl.Series) -> pl.DataFrame:
