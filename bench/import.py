@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument(
         "--files", type=Path, help="folder of exchange files to use (default: made and cached)"
     )
+    parser.add_argument("--again", action="store_true", help="then import the same files again (all unchanged)")
     args = parser.parse_args()
 
     files = args.files or _files(args.persons, args.seed, args.county, args.format)
@@ -54,7 +55,7 @@ def main() -> None:
 
     os.environ.setdefault("_RJEM_MALLOC_CONF", JEMALLOC)  # as `lnob` sets it for the worker
     try:
-        result = run(files, args.format, int(args.county.ljust(12, "0")))
+        result = run(files, args.format, int(args.county.ljust(12, "0")), args.again)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps(result))
@@ -70,7 +71,7 @@ def _files(persons: int, seed: int, county: str, fmt: str) -> Path:
     return out
 
 
-def run(files: Path, fmt: str, county: int) -> dict[str, object]:
+def run(files: Path, fmt: str, county: int, again: bool = False) -> dict[str, object]:
     import django
 
     django.setup()
@@ -122,6 +123,25 @@ def run(files: Path, fmt: str, county: int) -> dict[str, object]:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  total              {total_s:7.2f} s   peak RSS {peak_mb:,.0f} MB")
     print(f"  peak RSS by the end of validation {validate_peak:,.0f} MB")
+    extra: dict[str, object] = {}
+    if again:
+        # the same files once more: every row must come back unchanged, and nothing is written
+        started = time.perf_counter()
+        second = services.import_create(actor=admin, files=[(p.name, p) for p in paths])
+        services.import_validate(second)
+        revalidated = time.perf_counter()
+        written = services.import_commit(actor=admin, batch=second)
+        recommitted = time.perf_counter()
+        counts = second.counts
+        assert counts["unchanged"] == counts["rows"] and sum(written.values()) == 0, (counts, written)
+        print(
+            f"  again: {counts['unchanged']:,} rows unchanged; validate {revalidated - started:.2f} s, "
+            f"commit {recommitted - revalidated:.2f} s (nothing written)"
+        )
+        extra = {
+            "again_validate_seconds": round(revalidated - started, 1),
+            "again_commit_seconds": round(recommitted - revalidated, 1),
+        }
     return {
         "bench": "import",
         "rows": rows,
@@ -131,6 +151,7 @@ def run(files: Path, fmt: str, county: int) -> dict[str, object]:
         "commit_seconds": round(committed - validated, 1),
         "total_seconds": round(total_s, 1),
         "peak_rss_mb": round(peak_mb),
+        **extra,
     }
 
 
