@@ -42,7 +42,9 @@ def main() -> None:
     parser.add_argument(
         "--files", type=Path, help="folder of exchange files to use (default: made and cached)"
     )
-    parser.add_argument("--again", action="store_true", help="then import the same files again (all unchanged)")
+    parser.add_argument(
+        "--again", action="store_true", help="then import the same files again (all unchanged)"
+    )
     args = parser.parse_args()
 
     files = args.files or _files(args.persons, args.seed, args.county, args.format)

@@ -48,7 +48,8 @@ hint on each column (type and example): download them from the 数据交换 page
 
 - **CSV** in UTF-8, UTF-8 with a byte-order mark (what Excel writes as “CSV UTF-8”), or GB18030/GBK
   (what older Excel and WPS write on Chinese Windows); the encoding is detected.
-- **XLSX**, read with calamine (fastexcel for the rows, python-calamine where a sheet mixes cell types; fast, and the values as Excel shows them).
+- **XLSX**, read with calamine (fastexcel for the rows, python-calamine where a sheet mixes cell
+  types; fast, and the values as Excel shows them).
 - **Parquet**, for feeds from other systems.
 
 ## Headers
