@@ -143,6 +143,8 @@ def import_create(*, actor: Any, files: list[tuple[str, Any]], as_of: dt.date | 
     if len(files) > MAX_FILES:
         raise ImportRefused("files", len(files), _("一次最多导入 {n} 个文件").format(n=MAX_FILES))
     batch = ImportBatch.objects.create(created_by=actor, area=area, as_of=as_of or timezone.localdate())
+    # a folder left by a batch of a database since replaced must not lend this one its files
+    shutil.rmtree(batch.folder, ignore_errors=True)
     folder = batch.folder / "files"
     folder.mkdir(parents=True, exist_ok=True)
     stored = []

@@ -443,11 +443,13 @@ class _PostgresWriter(_Writer):
                 return
             text = _as_text(frame, utc_suffix="+00")
             columns = ", ".join(f'"{c}"' for c in frame.columns)
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for start in range(0, text.height, CHUNK_ROWS):
+            # one COPY per chunk, and progress reported between them: a report writes to the
+            # database (the task's row), which it cannot do on a connection busy with a COPY
+            for start in range(0, text.height, CHUNK_ROWS):
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for values in text.slice(start, CHUNK_ROWS).iter_rows():
                         copy.write_row(values)
-                    self._report(table, min(start + CHUNK_ROWS, text.height), text.height)
+                self._report(table, min(start + CHUNK_ROWS, text.height), text.height)
         if "id" in frame.columns:
             self.touched.append(table)
 

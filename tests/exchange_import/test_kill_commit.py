@@ -47,7 +47,7 @@ def _commit_in_another_process(
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_killed_commit_changes_nothing_and_the_rerun_commits_everything(world, tmp_path):
     from django.contrib.auth import get_user_model
 

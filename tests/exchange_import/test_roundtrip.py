@@ -23,7 +23,7 @@ COUNTY = 530628000000  # 彝良县: a county the shared personas do not use
 
 
 @pytest.fixture
-def county_admin(db):
+def county_admin(world):
     user = get_user_model().objects.create_user(username="yl_admin", password="x-91-password")
     role_assign(user=user, area=Area.objects.get(code=COUNTY), role=Role.COUNTY_ADMIN)
     return user
