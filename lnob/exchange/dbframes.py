@@ -101,20 +101,35 @@ def query_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.D
         cursor.execute(sql, list(params))
         rows = cursor.fetchall()
     decimals = [n for n, t in schema.items() if t == pl.Float64]
-    loose = {n: (pl.Object if n in decimals else t) for n, t in schema.items()}
+    # dates selected as CAST(... AS TEXT) arrive as text, which polars parses far faster than
+    # the database driver turns them into Python dates one by one
+    first = rows[0] if rows else ()
+    texts = [n for i, (n, t) in enumerate(schema.items()) if t == pl.Date and first and _first_text(rows, i)]
+    loose = {n: (pl.Object if n in decimals else pl.String if n in texts else t) for n, t in schema.items()}
     try:
         frame = pl.DataFrame(rows, schema=loose, orient="row", strict=False)
     except (pl.exceptions.ComputeError, TypeError):  # text dates (an expression, not a column)
         return _query_frame_slow(rows, schema)
     # strict=False turns a value of another type into null: make sure none was lost that way
     for i, (name, dtype) in enumerate(schema.items()):
+        if name in texts:
+            continue
         if dtype in (pl.Date, pl.Boolean) and frame[name].null_count() != sum(r[i] is None for r in rows):
             return _query_frame_slow(rows, schema)
-    moves = [
+    moves: list[Any] = [
         pl.Series(n, [None if v is None else float(v) for v in frame[n].to_list()], dtype=pl.Float64)
         for n in decimals
     ]
+    moves += [pl.col(n).str.slice(0, 10).str.to_date("%Y-%m-%d") for n in texts]
     return frame.with_columns(moves) if moves else frame
+
+
+def _first_text(rows: list[tuple[Any, ...]], i: int) -> bool:
+    """Whether column i holds text (its first non-null value tells)."""
+    for row in rows:
+        if row[i] is not None:
+            return isinstance(row[i], str)
+    return False
 
 
 def _query_frame_slow(rows: list[tuple[Any, ...]], schema: dict[str, Any]) -> pl.DataFrame:

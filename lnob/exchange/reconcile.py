@@ -340,7 +340,7 @@ class Reconciler:
         db = self._lookup(
             t.select("number"),
             "registry_household",
-            "SELECT h.number, h.id, h.village_id, v.id, v.valid_from, "  # noqa: S608 our column names
+            "SELECT h.number, h.id, h.village_id, v.id, CAST(v.valid_from AS TEXT), "  # noqa: S608 our column names
             + ", ".join(f"v.{c}" for c in HOUSEHOLD_VERSION)
             + " FROM registry_household h {join} "
             "LEFT JOIN registry_householdversion v ON v.household_id = h.id AND v.valid_to IS NULL",
@@ -452,9 +452,9 @@ class Reconciler:
         db = self._lookup(
             t.select("id_number"),
             "registry_person",
-            "SELECT p.id_number, p.id, p.name, v.id, v.valid_from, "
+            "SELECT p.id_number, p.id, p.name, v.id, CAST(v.valid_from AS TEXT), "
             + ", ".join(f"v.{c}" for c in PERSON_VERSION)
-            + ", m.id, m.household_id, h.number, h.village_id, m.relation, m.joined "
+            + ", m.id, m.household_id, h.number, h.village_id, m.relation, CAST(m.joined AS TEXT) "
             "FROM registry_person p {join} "
             "LEFT JOIN registry_personversion v ON v.person_id = p.id AND v.valid_to IS NULL "
             "LEFT JOIN registry_membership m ON m.person_id = p.id AND m.left IS NULL "
@@ -535,6 +535,8 @@ class Reconciler:
         and against the registry."""
         v = self.staged["persons"].v
         keyed = t.filter(pl.col("id_number").is_not_null() & pl.col("name").is_not_null()).select(
+            "_exists",
+            pl.col("name_db"),
             "_row",
             "id_number",
             "name",
@@ -568,16 +570,20 @@ class Reconciler:
             ),
             severity="review",
         )
+        # against the registry, only people the batch adds or renames: a registered person's
+        # possible twins were flagged when they came in
+        fresh = keyed.filter(~pl.col("_exists") | (pl.col("name") != pl.col("name_db")))
         db = self._lookup(
-            keyed.select("name", "birth"),
+            fresh.select("name", "birth"),
             "registry_person",
-            "SELECT p.name, p.birth_date, p.id_number, h.village_id FROM registry_person p {join} "
+            "SELECT p.name, CAST(p.birth_date AS TEXT), p.id_number, h.village_id "
+            "FROM registry_person p {join} "
             "JOIN registry_membership m ON m.person_id = p.id AND m.left IS NULL "
             "JOIN registry_household h ON h.id = m.household_id",
             {"name": "p.name", "birth": "p.birth_date"},
             {"name": pl.String, "birth": pl.Date, "id_number_other": pl.String, "_village": pl.Int64},
         )
-        against = keyed.join(db, on=["name", "birth", "_village"]).filter(
+        against = fresh.join(db, on=["name", "birth", "_village"]).filter(
             pl.col("id_number") != pl.col("id_number_other")
         )
         against = against.join(
@@ -636,7 +642,8 @@ class Reconciler:
         db = self._lookup(
             t.select("_person_id", "_household_id", "joined"),
             "registry_membership",
-            "SELECT m.person_id, m.household_id, m.joined, m.id, m.relation, m.left, m.leave_reason, "
+            "SELECT m.person_id, m.household_id, CAST(m.joined AS TEXT), m.id, m.relation, "
+            "CAST(m.left AS TEXT), m.leave_reason, "
             "m.join_reason FROM registry_membership m {join}",
             {"_person_id": "m.person_id", "_household_id": "m.household_id", "joined": "m.joined"},
             {
@@ -668,7 +675,8 @@ class Reconciler:
         db = self._lookup(
             mine.select("_person_id"),
             "registry_membership",
-            "SELECT m.id, m.person_id, m.joined, m.left FROM registry_membership m {join}",
+            "SELECT m.id, m.person_id, CAST(m.joined AS TEXT), CAST(m.left AS TEXT) "
+            "FROM registry_membership m {join}",
             {"_person_id": "m.person_id"},
             {"_membership_id": pl.Int64, "_person_id": pl.Int64, "joined": pl.Date, "left": pl.Date},
         )
@@ -757,7 +765,8 @@ class Reconciler:
             self._lookup(
                 named.select("id_number"),
                 "registry_person",
-                "SELECT p.id_number, h.number, m.joined, m.left FROM registry_person p {join} "
+                "SELECT p.id_number, h.number, CAST(m.joined AS TEXT), CAST(m.left AS TEXT) "
+                "FROM registry_person p {join} "
                 "JOIN registry_membership m ON m.person_id = p.id "
                 "JOIN registry_household h ON h.id = m.household_id",
                 {"id_number": "p.id_number"},
