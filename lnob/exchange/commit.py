@@ -67,6 +67,14 @@ def _merged(frame: pl.DataFrame, columns: tuple[str, ...], defaults: dict[str, A
     return out
 
 
+def _household_attributes(frame: pl.DataFrame) -> list[pl.Expr]:
+    """Merged household attributes; a household no longer out of poverty keeps no exit year."""
+    merged = {e.meta.output_name(): e for e in _merged(frame, HOUSEHOLD_VERSION, HOUSEHOLD_DEFAULTS)}
+    year = pl.when(merged["status"] == "out_of_poverty").then(merged["left_poverty_year"])
+    merged["left_poverty_year"] = year.alias("left_poverty_year")
+    return list(merged.values())
+
+
 def _versioned(frame: pl.DataFrame, *, version_columns: tuple[str, ...], present: set[str]) -> pl.Expr:
     """Rows whose versioned attributes differ from the registry's current version."""
     checks = [
@@ -198,7 +206,7 @@ class PlanWriter:
                 ),
             )
         versions = changed.filter(_versioned(changed, version_columns=HOUSEHOLD_VERSION, present=present))
-        attributes = _merged(versions, HOUSEHOLD_VERSION, HOUSEHOLD_DEFAULTS)
+        attributes = _household_attributes(versions)
         same_day = versions.filter(pl.col("_effective") == pl.col("_valid_from_db"))
         self._count(
             "registry_householdversion",
@@ -221,7 +229,7 @@ class PlanWriter:
                 pl.col("_household_id").alias("household_id"),
                 pl.col("_effective").alias("valid_from"),
                 pl.lit(None, pl.Date).alias("valid_to"),
-                *_merged(opened, HOUSEHOLD_VERSION, HOUSEHOLD_DEFAULTS),
+                *_household_attributes(opened),
             ),
         )
         # number -> id for every household of the file, new or not
@@ -273,7 +281,7 @@ class PlanWriter:
         versions = changed.filter(_versioned(changed, version_columns=PERSON_VERSION, present=present))
         attributes = _merged(versions, PERSON_VERSION, PERSON_DEFAULTS)
         day = pl.lit(self.as_of)
-        same_day = versions.filter(pl.col("_version_from_db") >= day)
+        same_day = versions.filter(pl.col("_version_from_db") == day)  # later ones were refused
         self._count(
             "registry_personversion",
             update_from(

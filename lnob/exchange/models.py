@@ -77,8 +77,19 @@ class ImportBatch(models.Model):
             return {}
 
     @property
+    def stuck(self) -> bool:
+        """Committing, but its task is over without committing (its worker died twice, or it
+        failed): the registry is as before; the commit may be started again or the batch dropped."""
+        return (
+            self.status == self.Status.COMMITTING
+            and self.task is not None
+            and self.task.status in {Task.Status.FAILED, Task.Status.DONE}
+        )
+
+    @property
     def running(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.VALIDATING, self.Status.COMMITTING}
+        active = {self.Status.QUEUED, self.Status.VALIDATING, self.Status.COMMITTING}
+        return self.status in active and not self.stuck
 
     @property
     def counts(self) -> dict[str, int]:

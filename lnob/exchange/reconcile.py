@@ -83,7 +83,7 @@ BLANKABLE = {
     "leave_reason",
 }
 DB_COLUMN = {"risk_type": "risk_type_id"}
-SENSITIVE = {"id_number", "phone", "bank_account", "health", "contact_phone"}
+SENSITIVE = {"id_number", "phone", "bank_account", "health", "contact_phone", "disability_grade"}
 
 
 @dataclass
@@ -294,6 +294,11 @@ class Reconciler:
             "parent",
             str(_("已有区划不能改变上级区划")),
         )
+        bad_townships = t.filter(
+            (pl.col("_level") == int(Level.TOWNSHIP)) & pl.col("_row").is_in(sorted(v.invalid_rows))
+        )["code"]
+        orphan = t.filter(pl.col("parent").is_in(bad_townships.implode()))
+        v.add(orphan.select("_row", pl.col("parent").alias("value")), "parent", str(_("上级乡镇的行有错误")))
         any_change = self._diff("areas", t, ["name"], "code")
         self.plan.tables["areas"] = self._classify("areas", t, any_change)
 
@@ -490,6 +495,12 @@ class Reconciler:
             "joined",
             str(_("迁入日期必须晚于在原户的加入日期")),
         )
+        backdated = t.filter(
+            pl.col("_exists")
+            & pl.col("_version_from_db").is_not_null()
+            & (pl.col("_version_from_db") > self.as_of)
+        )
+        self._backdated = backdated.select("_row", "_version_from_db")
         regroup = t.filter(
             (pl.col("household_number_db") == pl.col("household_number"))
             & (pl.col("relation") != pl.col("relation_db"))
@@ -504,8 +515,14 @@ class Reconciler:
         if self.review:
             self._same_person(t)
         present = [c for c in ("name", *PERSON_VERSION, "household_number", "relation") if c in s.present]
-        any_change = self._diff("persons", t, present, "id_number")
-        self.plan.tables["persons"] = self._classify("persons", t, any_change)
+        t = t.with_columns(self._diff("persons", t, present, "id_number").alias("_changed"))
+        late = t.filter(pl.col("_changed")).join(self._backdated, on=["_row", "_version_from_db"], how="semi")
+        v.add(
+            late.select("_row", pl.col("_version_from_db").alias("value")),
+            "id_number",
+            str(_("此人当前信息的生效日期晚于本批次的生效日期：请用更晚的生效日期导入")),
+        )
+        self.plan.tables["persons"] = self._classify("persons", t)
 
     def _heads(self, t: pl.DataFrame) -> None:
         """After the batch, each household keeps at most one open head: heads in the registry who
@@ -519,7 +536,8 @@ class Reconciler:
             {"_household_id": "m.household_id"},
             {"_household_id": pl.Int64, "id_number": pl.String, "_head_name": pl.String},
         )
-        staying = db_heads.join(t.select("id_number"), on="id_number", how="anti")
+        valid = t.filter(~pl.col("_row").is_in(sorted(v.invalid_rows)))
+        staying = db_heads.join(valid.select("id_number"), on="id_number", how="anti")
         clash = t.filter(pl.col("relation") == "head").join(
             staying.select("_household_id", "_head_name"), on="_household_id"
         )
@@ -608,14 +626,30 @@ class Reconciler:
                 (pl.col("_action") == INVALID).alias("_bp_bad"),
             )
         ids = frame.select("id_number").drop_nulls().unique().join(batch, on="id_number", how="anti")
-        db = self._lookup(
+        found = self._lookup(
             ids,
             "registry_person",
-            "SELECT p.id_number, p.id FROM registry_person p {join}",
+            "SELECT p.id_number, p.id, h.village_id FROM registry_person p {join} "
+            "LEFT JOIN registry_membership m ON m.person_id = p.id "
+            "LEFT JOIN registry_household h ON h.id = m.household_id",
             {"id_number": "p.id_number"},
-            {"id_number": pl.String, "_db_pid": pl.Int64},
+            {"id_number": pl.String, "_db_pid": pl.Int64, "_db_village": pl.Int64},
+        )
+        # a registered person may be named only by an editor of an area they belong or belonged
+        # to: naming someone of another county would make their record visible here
+        db = found.group_by("id_number").agg(
+            pl.col("_db_pid").first(),
+            (pl.col("_db_village").is_not_null() & self._in("_db_village", self.edit))
+            .any()
+            .alias("_db_mine"),
         )
         out = frame.join(batch, on="id_number", how="left").join(db, on="id_number", how="left")
+        foreign = out.filter(pl.col("_db_pid").is_not_null() & ~pl.col("_db_mine"))
+        v.add(
+            foreign.select("_row", pl.col("id_number").alias("value")),
+            "id_number",
+            str(_("此人登记在您管辖范围以外，不能在这里引用")),
+        )
         out = out.with_columns(pl.coalesce("_bp_id", "_db_pid").alias("_person_id"))
         bad = out.filter(pl.col("_bp_bad").fill_null(False))
         v.add(
@@ -632,7 +666,7 @@ class Reconciler:
             str(_("此身份证号既不在人员文件中，也未登记")),
         )
         return out.with_columns(pl.col("_bp_bad").is_not_null().alias("_person_in_batch")).drop(
-            "_bp_id", "_bp_bad", "_db_pid"
+            "_bp_id", "_bp_bad", "_db_pid", "_db_mine"
         )
 
     def _memberships(self, s: StagedTable) -> None:
@@ -660,7 +694,7 @@ class Reconciler:
         t = t.join(db, on=["_person_id", "_household_id", "joined"], how="left").with_columns(
             pl.col("_membership_id").is_not_null().alias("_exists")
         )
-        present = [c for c in ("relation", "left", "leave_reason", "join_reason") if c in s.present]
+        present = [c for c in ("relation", "left", "leave_reason") if c in s.present]
         t = t.with_columns(self._diff("memberships", t, present, "id_number").alias("_changed"))
         self._overlaps(t)
         self.plan.tables["memberships"] = self._classify("memberships", t)

@@ -37,7 +37,7 @@ from lnob.areas.codes import Level, subtree_range
 from lnob.areas.models import Area
 from lnob.areas.roles import Capability
 from lnob.areas.scoping import can, scope_ranges
-from lnob.core.errors import DomainError, NotFound
+from lnob.core.errors import DomainError, Msg, NotFound
 from lnob.core.models import Task
 from lnob.core.tasks import Progress as TaskProgress
 from lnob.core.tasks import task
@@ -140,6 +140,8 @@ def import_create(*, actor: Any, files: list[tuple[str, Any]], as_of: dt.date | 
     area = _home_area(actor)
     if not files:
         raise ImportRefused("files", "", _("请选择要导入的文件"))
+    if as_of is not None and as_of > timezone.localdate():
+        raise ImportRefused("as_of", as_of, Msg.IN_FUTURE)
     if len(files) > MAX_FILES:
         raise ImportRefused("files", len(files), _("一次最多导入 {n} 个文件").format(n=MAX_FILES))
     batch = ImportBatch.objects.create(created_by=actor, area=area, as_of=as_of or timezone.localdate())
@@ -265,6 +267,13 @@ def import_validate(batch: ImportBatch, progress: BatchProgress | None = None) -
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.REFUSED, error=str(problem))
         batch.refresh_from_db()
         raise ImportRefused("file", problem.path.name, str(problem)) from problem
+    except Exception as exc:  # a bug, not the file: the batch must not stay "validating" for ever
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.REFUSED,
+            error=_("校验时出现内部错误，请联系管理员：{e}").format(e=str(exc)[:300]),
+        )
+        batch.refresh_from_db()
+        raise
     started = time.perf_counter()
     _save_staged(batch, staged)
     _all_issues(staged).write_parquet(batch.folder / ISSUES)
@@ -297,16 +306,23 @@ def import_commit(
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.COMMITTING)
     started = time.perf_counter()
     staged = load_staged(batch, raw=False)
+    refused_plan: Plan | None = None
     progress(_("提交：与登记数据再次比对"), 0, 1, force=True)
     try:
         # Every reference the plan writes was read from the registry in this transaction or is a
         # row of the same write, so SQLite may skip its row-by-row foreign-key checks (as the
         # synthetic-county loader does); they cost about 40% of the insert time.
         with connection.constraint_checks_disabled(), transaction.atomic():
+            # one commit of a batch at a time: the row lock (SQLite: the write lock) makes a second
+            # commit wait, and then it finds the batch committed and stops
+            current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if current.status == ImportBatch.Status.COMMITTED:
+                raise ImportRefused("status", current.status, _("此批次已经提交"))
             plan = Reconciler(staged, user=actor, as_of=batch.as_of, review=False).run()
             reconciled = time.perf_counter()
             invalid = sum(int((f["_action"] == INVALID).sum()) for f in plan.tables.values())
             if invalid and not valid_only:
+                refused_plan = plan
                 raise ImportRefused(
                     "mode",
                     "all",
@@ -345,14 +361,30 @@ def import_commit(
         ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.COMMITTING).update(
             status=ImportBatch.Status.VALIDATED
         )
+        if refused_plan is not None:  # the registry changed since validation: show what is wrong now
+            _save_findings(batch, staged, refused_plan)
         batch.refresh_from_db()
         raise
-    reviews = pl.read_parquet(batch.folder / ISSUES).filter(pl.col("severity") == "review")
-    pl.concat([_all_issues(staged), reviews]).unique(maintain_order=True).write_parquet(batch.folder / ISSUES)
-    plan.changes.write_parquet(batch.folder / CHANGES)
+    _save_issues(batch, staged, plan)
     total = sum(written.values())
     progress(_("提交完成"), total, total, force=True)
     return written
+
+
+def _save_issues(batch: ImportBatch, staged: dict[str, StagedTable], plan: Plan) -> None:
+    """The commit's own findings, with the validation's review flags (the commit does not look
+    for duplicates again)."""
+    reviews = pl.read_parquet(batch.folder / ISSUES).filter(pl.col("severity") == "review")
+    pl.concat([_all_issues(staged), reviews]).unique(maintain_order=True).write_parquet(batch.folder / ISSUES)
+    plan.changes.write_parquet(batch.folder / CHANGES)
+
+
+def _save_findings(batch: ImportBatch, staged: dict[str, StagedTable], plan: Plan) -> None:
+    _save_issues(batch, staged, plan)
+    summary = {**batch.summary, **_summary(staged, plan)}
+    for name, counts in summary["tables"].items():
+        counts["review"] = batch.summary.get("tables", {}).get(name, {}).get("review", 0)
+    ImportBatch.objects.filter(pk=batch.pk).update(summary=summary)
 
 
 def _audit(actor: Any, batch: ImportBatch, written: dict[str, int]) -> None:
@@ -378,7 +410,9 @@ def _audit(actor: Any, batch: ImportBatch, written: dict[str, int]) -> None:
 def import_discard(*, actor: Any, batch: ImportBatch) -> None:
     if batch.created_by_id != actor.pk and not may_commit(actor, batch):
         raise NotFound()
-    if batch.status in {ImportBatch.Status.COMMITTED, ImportBatch.Status.COMMITTING}:
+    if batch.status == ImportBatch.Status.COMMITTED or (
+        batch.status == ImportBatch.Status.COMMITTING and not stuck(batch)
+    ):
         raise ImportRefused("status", batch.status, _("已提交的批次不能放弃"))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DISCARDED)
     shutil.rmtree(batch.folder / "staged", ignore_errors=True)
@@ -427,13 +461,26 @@ def enqueue_commit(*, actor: Any, batch: ImportBatch, valid_only: bool) -> Task:
 
     if not may_commit(actor, batch):
         raise NotFound()
-    if batch.status != ImportBatch.Status.VALIDATED:
+    if batch.status != ImportBatch.Status.VALIDATED and not stuck(batch):
         raise ImportRefused("status", batch.status, _("只有已校验、尚未提交的批次才能提交"))
     invalid = batch.counts["invalid"]
     if invalid and not valid_only:
         raise ImportRefused(
             "mode", "all", _("有 {n} 行有错误：请改正后重新导入，或选择“只提交无误的行”").format(n=invalid)
         )
-    t = task_enqueue(actor=actor, kind="import.commit", args={"batch": batch.pk, "valid_only": valid_only})
-    ImportBatch.objects.filter(pk=batch.pk).update(task=t, status=ImportBatch.Status.COMMITTING)
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=batch.status).update(
+            status=ImportBatch.Status.COMMITTING
+        )
+        if claimed != 1:  # someone else pressed commit first
+            raise ImportRefused("status", batch.status, _("此批次正在提交或已经提交"))
+        t = task_enqueue(
+            actor=actor, kind="import.commit", args={"batch": batch.pk, "valid_only": valid_only}
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(task=t)
+    batch.refresh_from_db()
     return t
+
+
+def stuck(batch: ImportBatch) -> bool:
+    return batch.stuck

@@ -192,8 +192,8 @@ def _memberships(s: StagedTable, today: dt.date) -> None:
     v = s.v
     check_unique(v, ["id_number", "household_number", "joined"], str(_("同一成员关系在文件中出现多次")))
     t = v.typed
-    if "left" in t.columns:
-        left = pl.col("left")
+    if "leave_reason" in t.columns or "left" in t.columns:
+        left = pl.col("left") if "left" in t.columns else pl.lit(None, pl.Date)
         early = t.filter(left.is_not_null() & (left <= pl.col("joined")))
         v.add(early.select("_row", left.alias("value")), "left", str(Msg.LEFT_BEFORE_JOINED))
         reason = pl.col("leave_reason") if "leave_reason" in t.columns else pl.lit(None, pl.String)
@@ -205,7 +205,7 @@ def _memberships(s: StagedTable, today: dt.date) -> None:
             "leave_reason",
             str(_("没有离开日期就不能填离开原因")),
         )
-        _not_future(v, "left", today)
+    _not_future(v, "left", today)
     _not_future(v, "joined", today)
     _joined_after_birth(v, "joined")
 

@@ -98,7 +98,11 @@ def _changes(batch: ImportBatch, table: str) -> tuple[list[dict[str, Any]], int]
         return [], 0
     if table:
         changes = changes.filter(pl.col("table") == table)
-    return changes.head(PAGE).to_dicts(), changes.height
+    rows = changes.head(PAGE).to_dicts()
+    for row in rows:  # persons and memberships are keyed by the ID number
+        if row["table"] in {"persons", "memberships"} and row["key"]:
+            row["key"] = mask(row["key"])
+    return rows, changes.height
 
 
 @login_required
@@ -125,7 +129,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "severity": severity,
             "error_tables": error_tables(batch) if batch.status != ImportBatch.Status.QUEUED else [],
             "may_commit": services.may_commit(request.user, batch)
-            and batch.status == ImportBatch.Status.VALIDATED,
+            and (batch.status == ImportBatch.Status.VALIDATED or services.stuck(batch)),
+            "stuck": services.stuck(batch),
             "progress": batch.progress(),
         },
     )

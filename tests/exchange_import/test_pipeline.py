@@ -308,3 +308,79 @@ def test_a_record_may_name_only_a_member_of_that_time(world, households):
         ),
     )
     assert [(row, column) for row, column, _m in messages_for(batch)] == [(3, "id_number")]
+
+
+def test_a_person_of_another_county_cannot_be_named_in_a_memberships_file(world, households):
+    from tests.exchange_import.helpers import csv_bytes
+
+    wz_head = Membership.objects.get(household=households["wz"], relation="head").person
+    header = ["id_number", "household_number", "relation", "joined", "left", "leave_reason"]
+    row = [wz_head.id_number, households["v1"].number, "child", "2001-01-01", "2001-02-01", "moved"]
+    batch = validated(world.zx_cadre1, ("memberships.csv", csv_bytes(header, [row])))
+    assert [(r, c) for r, c, _m in messages_for(batch)] == [(2, "id_number")]
+    with pytest.raises(services.ImportRefused):
+        services.import_commit(actor=world.zx_cadre1, batch=batch)
+    assert not Person.objects.visible_to(world.zx_cadre1).filter(pk=wz_head.pk).exists()
+
+
+def test_a_household_leaving_out_of_poverty_loses_its_exit_year(world, households):
+    number = households["v1"].number  # out_of_poverty, 2019
+    batch = validated(world.zx_cadre1, households_csv([number, ZX_V1, "ordinary", None, None]))
+    assert batch.counts["changed"] == 1 and batch.counts["invalid"] == 0
+    services.import_commit(actor=world.zx_cadre1, batch=batch)
+    current = HouseholdVersion.objects.get(household__number=number, valid_to__isnull=True)
+    assert (current.status, current.left_poverty_year) == ("ordinary", None)
+
+
+def test_a_batch_is_committed_once(world):
+    batch = validated(
+        world.zx_cadre1,
+        households_csv([V1_NUMBER, ZX_V1, "ordinary", None, "是"]),
+        persons_csv(*_family(V1_NUMBER)),
+    )
+    services.enqueue_commit(actor=world.zx_cadre1, batch=batch, valid_only=False)
+    with pytest.raises(services.ImportRefused):  # pressed twice
+        services.enqueue_commit(
+            actor=world.zx_cadre1, batch=ImportBatch.objects.get(pk=batch.pk), valid_only=False
+        )
+    batch.refresh_from_db()
+    services.import_commit(actor=world.zx_cadre1, batch=batch)
+    with pytest.raises(services.ImportRefused):
+        services.import_commit(actor=world.zx_cadre1, batch=ImportBatch.objects.get(pk=batch.pk))
+    assert LogEntry.objects.filter(object_pk=str(batch.pk), content_type__model="importbatch").count() == 1
+
+
+def test_a_commit_whose_task_died_can_be_started_again(world):
+    from lnob.core.models import Task
+
+    batch = validated(
+        world.zx_cadre1,
+        households_csv([V1_NUMBER, ZX_V1, "ordinary", None, "是"]),
+        persons_csv(*_family(V1_NUMBER)),
+    )
+    t = services.enqueue_commit(actor=world.zx_cadre1, batch=batch, valid_only=False)
+    Task.objects.filter(pk=t.pk).update(status=Task.Status.FAILED, error="the worker stopped, twice")
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    assert batch.stuck and not batch.running
+    services.enqueue_commit(actor=world.zx_cadre1, batch=batch, valid_only=False)
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.COMMITTING
+
+
+def test_a_change_dated_before_the_persons_current_version_is_refused(world, households):
+    head = Membership.objects.get(household=households["v1"], relation="head").person
+    number = households["v1"].number
+    batch = validated(
+        world.zx_cadre1,
+        persons_csv([head.id_number, head.name, number, "head", "2020-01-01", "13900000000"]),
+        as_of=dt.date(2019, 6, 30),
+    )
+    assert [(r, c) for r, c, _m in messages_for(batch)] == [(2, "id_number")]
+
+
+def test_an_effective_date_in_the_future_is_refused(world):
+    with pytest.raises(services.ImportRefused):
+        services.import_create(
+            actor=world.zx_cadre1,
+            files=[households_csv([V1_NUMBER, ZX_V1, "ordinary", None, "是"])],
+            as_of=dt.date(2999, 1, 1),
+        )

@@ -40,6 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from lnob.areas.roles import Capability
         from lnob.exchange.models import ImportBatch
         from lnob.exchange.services import ImportRefused, import_create
 
@@ -50,7 +51,11 @@ class Command(BaseCommand):
         commit = options["commit"] or options["commit_valid_only"]
         try:
             if options["batch"]:
-                batch = ImportBatch.objects.visible_to(user).filter(pk=options["batch"]).first()
+                batch = (
+                    ImportBatch.objects.visible_to(user, Capability.EDIT_REGISTRY)
+                    .filter(pk=options["batch"])
+                    .first()
+                )
                 if batch is None:
                     raise CommandError(f"no import batch #{options['batch']} in {user}'s areas")
             else:
@@ -61,7 +66,7 @@ class Command(BaseCommand):
             if batch.status == ImportBatch.Status.REFUSED:
                 self.stderr.write(self.style.ERROR(batch.error))
                 sys.exit(EXIT_REFUSED)
-            self._report(batch, options["errors"])
+            self._report(batch, options["errors"], user)
             if not commit:
                 if batch.counts["invalid"]:
                     sys.exit(EXIT_INVALID)
@@ -131,10 +136,12 @@ class Command(BaseCommand):
         for table, rows in written.items():
             self.stdout.write(f"  {table:<28} {rows:>12,}")
 
-    def _report(self, batch: Any, errors: Path) -> None:
+    def _report(self, batch: Any, errors: Path, user: Any = None) -> None:
         import polars as pl
 
+        from lnob.core.sensitive import log_access, mask
         from lnob.exchange.errorfile import error_file, error_tables
+        from lnob.exchange.reconcile import SENSITIVE
 
         self.stdout.write(
             f"{'table':<13}{'file':<28}{'rows':>10}{'new':>10}{'changed':>10}{'same':>10}{'invalid':>10}{'review':>8}"
@@ -150,13 +157,20 @@ class Command(BaseCommand):
         shown = issues.filter(pl.col("severity") != "warning").head(20)
         for issue in shown.iter_rows(named=True):
             where = f"{issue['file']}, row {issue['row']}, column {issue['column']}"
-            self.stdout.write(
-                f"  [{issue['severity']}] {where}: {issue['message']} (value: {issue['value']!r})"
-            )
+            value = issue["value"]
+            if issue["column"] in SENSITIVE and value:
+                value = mask(value)
+            self.stdout.write(f"  [{issue['severity']}] {where}: {issue['message']} (value: {value!r})")
         if issues.height > shown.height:
             self.stdout.write(f"  … {issues.height - shown.height:,} more in the error files")
         for table in error_tables(batch):
             content, name, _fmt = error_file(batch, table)
             errors.mkdir(parents=True, exist_ok=True)
             (errors / name).write_bytes(content)
+            log_access(  # the error file holds the rows as uploaded, personal data included
+                actor=user or batch.created_by,
+                instance=batch,
+                changes={"error_file": [None, name]},
+                additional_data={**batch.get_additional_data(), "export": "import_errors", "table": table},
+            )
             self.stdout.write(self.style.WARNING(f"  error file: {errors / name}"))
