@@ -223,9 +223,12 @@ def _all_issues(staged: dict[str, StagedTable]) -> pl.DataFrame:
 
 def _summary(staged: dict[str, StagedTable], plan: Plan) -> dict[str, Any]:
     tables = {}
-    for name, s in staged.items():
+    for name in ORDER:  # the order rows are checked and written in, whatever the upload's order
+        if name not in staged:
+            continue
+        s = staged[name]
         counts = plan.counts(name, s.v)
-        tables[name] = {**counts, "file": s.file, "warnings": s.warnings, **s.meta}
+        tables[name] = {**counts, "zh": s.table.zh, "file": s.file, "warnings": s.warnings, **s.meta}
     return {"tables": tables}
 
 
