@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lnob.areas",
     "lnob.registry",
     "lnob.exchange",
+    "lnob.monitoring",
     "lnob.web",
 ]
 
