@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("lnob.api.urls")),
     path("exchange/", include("lnob.exchange.urls")),
+    path("monitoring/", include("lnob.monitoring.urls")),
     path("", include("lnob.web.urls")),
 ]
