@@ -145,3 +145,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 LNOB_WORKING_AGE = env.list("LNOB_WORKING_AGE", cast=int, default=[16, 60])
+# The worker creates each county's monthly sweep (as of the last day of the previous month).
+LNOB_SWEEP_SCHEDULE = env.bool("LNOB_SWEEP_SCHEDULE", default=True)

@@ -210,3 +210,7 @@ def commit_import(request: HttpRequest, pk: int, body: s.ImportCommitIn) -> Any:
 
 api.add_router("/v1", registry)
 api.add_router("/v1", imports)
+
+from .monitoring import router as monitoring  # noqa: E402  after the exception handlers above
+
+api.add_router("/v1", monitoring)

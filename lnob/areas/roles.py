@@ -28,6 +28,7 @@ class Capability(StrEnum):
     VIEW_SENSITIVE = "view_sensitive"  # ID number, phone, bank account, health
     VIEW_AUDIT = "view_audit"
     MANAGE_AREAS = "manage_areas"
+    RUN_SWEEP = "run_sweep"  # start a county-wide monitoring sweep or a what-if run
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {

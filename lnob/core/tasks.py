@@ -154,12 +154,39 @@ def task_recover() -> list[int]:
     return recovered
 
 
+# Jobs a worker runs every so often when it has nothing else to do (the monthly sweep schedule
+# checks whether this month's sweeps exist). Each must be idempotent: several workers may run it.
+_PERIODIC: dict[str, tuple[float, Callable[[], Any]]] = {}
+
+
+def periodic(name: str, *, seconds: float) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _PERIODIC[name] = (seconds, fn)
+        return fn
+
+    return register
+
+
+def run_periodic(last: dict[str, float]) -> None:
+    now = time.monotonic()
+    for name, (seconds, fn) in _PERIODIC.items():
+        if now - last.get(name, -seconds) < seconds:
+            continue
+        last[name] = now
+        try:
+            fn()
+        except Exception:  # a failing schedule must not stop the worker
+            logger.exception("periodic job %s failed", name)
+
+
 def work_forever(*, poll_seconds: float = 1.0, stop: threading.Event | None = None) -> None:
     name = worker_name()
     close_old_connections()
     task_recover()
+    last: dict[str, float] = {}
     while stop is None or not stop.is_set():
         close_old_connections()
+        run_periodic(last)
         with transaction.atomic():
             claimed = task_claim(worker=name)
         if claimed is None:

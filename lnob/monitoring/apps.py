@@ -9,7 +9,11 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import MonitoringCategory, PolicyVersion
+        from . import sweeps  # noqa: F401  registers the sweep task and the monthly schedule
+        from .models import Lead, MonitoringCategory, PolicyVersion, Rule, Sweep
 
         auditlog.register(PolicyVersion)
         auditlog.register(MonitoringCategory)
+        auditlog.register(Rule)
+        auditlog.register(Sweep, include_fields=["county", "as_of", "kind", "draft", "trigger", "status"])
+        auditlog.register(Lead)

@@ -32,3 +32,52 @@ class PolicyForm(DomainErrorFormMixin, forms.Form):
     def __init__(self, *args: Any, regions: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area_code"].choices = regions  # type: ignore[attr-defined]
+
+
+class SweepForm(DomainErrorFormMixin, forms.Form):
+    county = forms.TypedChoiceField(label=_("县"), coerce=int)
+    as_of = forms.DateField(label=_("排查基准日"), widget=DATE)
+
+    def __init__(self, *args: Any, counties: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = counties  # type: ignore[attr-defined]
+
+
+class RuleForm(DomainErrorFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("规则代码"), max_length=40, help_text=_("小写字母、数字和下划线，例如 income_low")
+    )
+    name_zh = forms.CharField(label=_("中文名称"), max_length=100)
+    name_en = forms.CharField(label=_("英文名称"), max_length=150)
+    category = forms.ChoiceField(label=_("对应监测对象类型"), required=False)
+    risk_types = forms.MultipleChoiceField(
+        label=_("风险类型"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    expression = forms.CharField(
+        label=_("条件表达式"),
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_("例如：out_of_poverty and income_per_capita < threshold。可用字段见监测文档。"),
+    )
+    severity = forms.TypedChoiceField(
+        label=_("风险等级"), coerce=int, choices=[(3, _("高")), (2, _("中")), (1, _("低"))]
+    )
+    explanation = forms.CharField(
+        label=_("说明模板"),
+        max_length=300,
+        help_text=_("用花括号引用数值，例如 人均纯收入 {income_per_capita} 元"),
+    )
+    source = forms.CharField(label=_("依据"), max_length=300)
+    exact = forms.BooleanField(label=_("严格对应政策条文"), required=False)
+    enabled = forms.BooleanField(
+        label=_("启用（不勾选则在本地区停用同代码规则）"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from lnob.monitoring.models import MonitoringCategory
+        from lnob.registry.models import RiskType
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (c.code, c.name_zh) for c in MonitoringCategory.objects.all()
+        ]
+        self.fields["risk_types"].choices = [(r.code, str(r)) for r in RiskType.objects.filter(active=True)]  # type: ignore[attr-defined]

@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lnob.areas.models import Area
+from lnob.areas.scoping import ScopedQuerySet
+
 NATIONAL = 0
 
 
@@ -95,3 +98,210 @@ class MonitoringCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name_zh
+
+
+class VillageScoped(ScopedQuerySet):
+    area_field = "village_id"
+
+
+class Rule(models.Model):
+    """A screening rule, part of a policy version (docs/monitoring.md, "Rules are data").
+
+    The expression is a condition over the household features (lnob.engine.monitor.expr): it is
+    checked against the feature columns when saved and is never run as code. A narrower region's
+    version may replace a rule of the same code, or switch it off there (`enabled` = False).
+    """
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, _("低")
+        MEDIUM = 2, _("中")
+        HIGH = 3, _("高")
+
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="rules")
+    code = models.SlugField(_("规则代码"), max_length=40)
+    name_zh = models.CharField(_("中文名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=150)
+    category = models.ForeignKey(
+        MonitoringCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("对应监测对象类型"),
+    )
+    risk_types = models.JSONField(_("风险类型"), default=list, blank=True)
+    expression = models.TextField(_("条件表达式"))
+    severity = models.PositiveSmallIntegerField(
+        _("风险等级"), choices=Severity.choices, default=Severity.MEDIUM
+    )
+    explanation = models.CharField(_("说明模板"), max_length=300)
+    source = models.CharField(_("依据"), max_length=300)
+    exact = models.BooleanField(_("严格对应政策条文"), default=False)
+    enabled = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("监测规则")
+        verbose_name_plural = _("监测规则")
+        ordering = ["policy", "code"]
+        constraints = [models.UniqueConstraint(fields=["policy", "code"], name="rule_code_once_per_policy")]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name_zh}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"policy": self.policy_id, "area": self.policy.area_code}
+
+
+class Sweep(models.Model):
+    """One run of every rule over every household of a county as of a date. Kept for good."""
+
+    class Kind(models.TextChoices):
+        SWEEP = "sweep", _("排查")
+        WHAT_IF = "what_if", _("试算")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("运行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    class Trigger(models.TextChoices):
+        COMMAND = "command", _("命令行")
+        SCHEDULE = "schedule", _("每月定时")
+        BUTTON = "button", _("页面按钮")
+        API = "api", _("接口")
+
+    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
+    as_of = models.DateField(_("排查基准日"))
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.SWEEP)
+    draft = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="what_ifs",
+        verbose_name=_("试算的草稿版本"),
+    )
+    trigger = models.CharField(_("发起方式"), max_length=10, choices=Trigger.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    policy = models.JSONField(_("所用政策与规则"), default=dict, blank=True)
+    counts = models.JSONField(_("结果统计"), default=dict, blank=True)
+    timings = models.JSONField(_("各阶段用时（秒）"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    task = models.ForeignKey("core.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("风险排查")
+        verbose_name_plural = _("风险排查")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["county", "as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} @ {self.as_of} #{self.pk}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"sweep": self.pk, "area": self.county_id}
+
+
+class SweepHit(models.Model):
+    """A household that met a rule in a sweep, with the figures the rule read."""
+
+    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="hits", db_index=False)
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
+    rule_code = models.CharField(_("规则代码"), max_length=40)
+    severity = models.PositiveSmallIntegerField(_("风险等级"))
+    evidence = models.TextField(_("依据数据（JSON）"))
+    # in a what-if run, True marks the hits of the active policy it is compared with
+    baseline = models.BooleanField(default=False)
+
+    objects = VillageScoped.as_manager()
+
+    class Meta:
+        verbose_name = _("排查命中")
+        verbose_name_plural = _("排查命中")
+        indexes = [
+            models.Index(fields=["sweep", "village"], name="sweephit_sweep_village"),
+            models.Index(fields=["household", "sweep"], name="sweephit_household_sweep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sweep_id} · {self.household_id} · {self.rule_code}"
+
+
+class Lead(models.Model):
+    """A lead (风险线索): a household that may be at risk and must be looked at. At most one open
+    lead per household; every new signal about it is added to that lead with its evidence."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待核实")
+        ACCEPTED = "accepted", _("已转入认定")
+        DISMISSED = "dismissed", _("已排除")
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="leads")
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("发现时间"))
+    first_channel = models.CharField(_("首次来源"), max_length=20)
+    severity = models.PositiveSmallIntegerField(_("风险等级"), default=2)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    closed_reason = models.CharField(_("关闭原因"), max_length=300, blank=True)
+
+    objects = VillageScoped.as_manager()
+
+    class Meta:
+        verbose_name = _("风险线索")
+        verbose_name_plural = _("风险线索")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(status="open"), name="lead_one_open_per_household"
+            )
+        ]
+        indexes = [models.Index(fields=["village", "status"], name="lead_village_status")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} · {self.get_status_display()}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"household": self.household_id, "area": self.village_id}
+
+
+class Signal(models.Model):
+    """One piece of evidence on a lead: a rule hit in a sweep, a report, a department's record."""
+
+    class Channel(models.TextChoices):
+        SWEEP = "sweep", _("系统排查")
+        SELF_REPORT = "self_report", _("农户自主申报")
+        CADRE = "cadre", _("干部排查")
+        DEPARTMENT = "department", _("部门预警")
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="signals", db_index=False)
+    channel = models.CharField(_("来源"), max_length=20, choices=Channel.choices)
+    sweep = models.ForeignKey(Sweep, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    rule_code = models.CharField(_("规则代码"), max_length=40, blank=True)
+    risk_types = models.JSONField(_("风险类型"), default=list, blank=True)
+    evidence = models.TextField(_("依据数据（JSON）"), blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    observed_on = models.DateField(_("发生或基准日期"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("线索证据")
+        verbose_name_plural = _("线索证据")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["lead", "created_at"], name="signal_lead_created")]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} · {self.get_channel_display()} · {self.rule_code}"

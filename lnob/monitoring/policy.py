@@ -58,18 +58,29 @@ def _breadth(version: PolicyVersion) -> int:
     return 0 if version.area_code == NATIONAL else int(level_of(version.area_code))
 
 
-def policy_for(area_code: int, day: dt.date) -> ResolvedPolicy:
-    """The policy for a place (any code below the regions' own) on a day."""
+def versions_for(area_code: int, day: dt.date, draft: PolicyVersion | None = None) -> list[PolicyVersion]:
+    """The active versions that apply to a place on a day, broadest region first and, within a
+    region, oldest first. A `draft` (a what-if run) counts as if it were active: it replaces the
+    active version of its region and start date."""
     candidates = [
         v
         for v in PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE, effective_from__lte=day)
         if _covers(v, area_code)
     ]
+    if draft is not None and _covers(draft, area_code):  # tried now, whatever its start date
+        candidates = [
+            v
+            for v in candidates
+            if (v.area_code, v.effective_from) != (draft.area_code, draft.effective_from) and v.pk != draft.pk
+        ] + [draft]
+    return sorted(candidates, key=lambda v: (_breadth(v), v.effective_from, v.pk))
+
+
+def policy_for(area_code: int, day: dt.date, draft: PolicyVersion | None = None) -> ResolvedPolicy:
+    """The policy for a place (any code below the regions' own) on a day."""
     latest: dict[int, PolicyVersion] = {}
-    for v in candidates:
-        held = latest.get(v.area_code)
-        if held is None or v.effective_from > held.effective_from:
-            latest[v.area_code] = v
+    for v in versions_for(area_code, day, draft):
+        latest[v.area_code] = v  # oldest first, so the latest of each region stays
     resolved = ResolvedPolicy(area_code, day)
     for version in sorted(latest.values(), key=_breadth):  # broad first, narrow overrides
         for name, source in FIELDS.items():
@@ -77,3 +88,35 @@ def policy_for(area_code: int, day: dt.date) -> ResolvedPolicy:
             if value is not None:
                 resolved.settings[name] = Setting(value, version, getattr(version, source))
     return resolved
+
+
+# Policy values a rule expression may name, and the field each comes from.
+PARAMETERS: dict[str, str] = {"threshold": "threshold_yuan", "medical_alert": "medical_alert_yuan"}
+
+
+def parameters(policy: ResolvedPolicy) -> dict[str, float | None]:
+    values = {}
+    for name, field_name in PARAMETERS.items():
+        value = policy.value(field_name)
+        values[name] = None if value is None else float(value)
+    return values
+
+
+def rules_for(area_code: int, day: dt.date, draft: PolicyVersion | None = None) -> list[Any]:
+    """The rules that hold for a place on a day: each region's versions in date order, broad to
+    narrow; a later or narrower rule of the same code replaces the earlier one, and one switched
+    off (enabled = False) removes it."""
+    from .models import Rule
+
+    chain = versions_for(area_code, day, draft)
+    by_version: dict[int, list[Rule]] = {}
+    for rule in Rule.objects.filter(policy__in=[v.pk for v in chain]).select_related("category", "policy"):
+        by_version.setdefault(rule.policy_id, []).append(rule)
+    found: dict[str, Rule] = {}
+    for version in chain:
+        for rule in by_version.get(version.pk, []):
+            if rule.enabled:
+                found[rule.code] = rule
+            else:
+                found.pop(rule.code, None)
+    return sorted(found.values(), key=lambda r: (-r.severity, r.code))

@@ -117,3 +117,91 @@ def policies_visible(user: Any) -> list[PolicyVersion]:
         ):
             found.append(v)
     return found
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+def check_rule(expression: str, explanation: str) -> None:
+    """Refuse an expression the engine cannot run safely, or a template naming unknown figures.
+    Checked against every feature column and policy parameter, with the reason on its field."""
+    from lnob.engine.monitor.expr import ExpressionError, compile_expression, template_names
+    from lnob.engine.monitor.features import feature_columns
+    from lnob.registry.models import RiskType
+
+    from .policy import PARAMETERS
+
+    columns = feature_columns(tuple(RiskType.objects.values_list("code", flat=True)))
+    params = dict.fromkeys(PARAMETERS, 1.0)  # names and types only: values differ by region
+    try:
+        compile_expression(expression, columns, params)
+    except ExpressionError as exc:
+        raise DomainError("expression", expression, str(exc)) from None
+    try:
+        names = template_names(explanation)
+    except ExpressionError as exc:
+        raise DomainError("explanation", explanation, str(exc)) from None
+    unknown = [n for n in names if n not in columns and n not in params]
+    if unknown:
+        raise DomainError(
+            "explanation", explanation, _("说明模板中有未知字段：{name}").format(name=unknown[0])
+        )
+
+
+@transaction.atomic
+def rule_save(*, actor: Any, policy: PolicyVersion, code: str, **values: Any) -> Any:
+    """Add or change a rule of a draft version of a region the actor manages. Active versions are
+    never edited in place: a change is a new draft, tried (what-if) and then put in force."""
+    from lnob.registry.models import RiskType
+
+    from .models import MonitoringCategory, Rule
+
+    _managed_region(actor, policy.area_code)
+    if policy.status != PolicyVersion.Status.DRAFT:
+        raise DomainError("policy", policy.pk, _("只能修改草稿版本的规则；请新建草稿版本"))
+    allowed = {
+        "name_zh", "name_en", "category", "risk_types", "expression", "severity", "explanation", "source",
+        "exact", "enabled",
+    }  # fmt: skip
+    unknown = set(values) - allowed
+    if unknown:
+        raise DomainError(sorted(unknown)[0], "", _("不能设置此字段"))
+    code = (code or "").strip()
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):
+        raise DomainError("code", code, _("规则代码只能用小写字母、数字和下划线，以字母开头，2-40 个字符"))
+    enabled = values.get("enabled", True)
+    if enabled:
+        check_rule(values.get("expression", ""), values.get("explanation", ""))
+        if not str(values.get("source") or "").strip():
+            raise DomainError("source", "", _("请注明依据（文件名称或网址）"))
+    risk_types = list(values.get("risk_types") or [])
+    known = set(RiskType.objects.values_list("code", flat=True))
+    for risk in risk_types:
+        if risk not in known:
+            raise DomainError("risk_types", risk, _("未知的风险类型"))
+    category = values.get("category") or None
+    if category and not MonitoringCategory.objects.filter(code=category).exists():
+        raise DomainError("category", category, _("未知的监测对象类型"))
+    severity = int(values.get("severity") or Rule.Severity.MEDIUM)
+    if severity not in Rule.Severity.values:
+        raise DomainError("severity", severity, _("风险等级应为 1、2 或 3"))
+    with set_actor(actor):
+        rule, _created = Rule.objects.update_or_create(
+            policy=policy,
+            code=code,
+            defaults={
+                "name_zh": str(values.get("name_zh") or code).strip(),
+                "name_en": str(values.get("name_en") or code).strip(),
+                "category_id": category,
+                "risk_types": risk_types,
+                "expression": str(values.get("expression") or "").strip(),
+                "severity": severity,
+                "explanation": str(values.get("explanation") or "").strip(),
+                "source": str(values.get("source") or "").strip(),
+                "exact": bool(values.get("exact", False)),
+                "enabled": bool(enabled),
+            },
+        )
+    return rule

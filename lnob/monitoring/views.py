@@ -94,3 +94,216 @@ def policy_activate(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError:
         pass  # already active or retired: the list shows its state
     return redirect("policy_list")
+
+
+# -- sweeps -------------------------------------------------------------------------------------
+
+
+def _not_found() -> Http404:
+    return Http404(_("未找到，或不在您的管辖范围内"))
+
+
+def _sweep_counties(user: object) -> list[tuple[int, str]]:
+    """Counties the user may sweep (the whole county in their scope)."""
+    return [
+        (a.code, a.name)
+        for a in assigned_areas(user=user)
+        if a.level == Level.COUNTY and covers(user, Capability.RUN_SWEEP, a.code, Level.COUNTY)
+    ]
+
+
+@login_required
+def sweep_list(request: HttpRequest) -> HttpResponse:
+    from .forms import SweepForm
+    from .selectors import sweeps_visible
+    from .sweeps import sweep_create
+
+    if not scope_ranges(request.user):
+        raise _not_found()
+    counties = _sweep_counties(request.user)
+    form = SweepForm(request.POST or None, counties=counties, initial={"as_of": _last_month_end()})
+    if request.method == "POST":
+        if not counties:
+            raise _not_found()
+        if form.is_valid():
+            try:
+                sweep = sweep_create(
+                    actor=request.user,
+                    county_code=form.cleaned_data["county"],
+                    as_of=form.cleaned_data["as_of"],
+                    trigger="button",
+                )
+            except NotFound:
+                raise _not_found() from None
+            except DomainError as err:
+                form.add_domain_error(err)
+            else:
+                return redirect("sweep_detail", pk=sweep.pk)
+    sweeps = sweeps_visible(request.user).filter(kind="sweep")[:50]
+    return render(request, "monitoring/sweeps.html", {"sweeps": sweeps, "form": form if counties else None})
+
+
+def _last_month_end() -> object:
+    import datetime as dt
+
+    return today().replace(day=1) - dt.timedelta(days=1)
+
+
+@login_required
+def sweep_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from . import selectors
+    from .sweeps import progress_of
+
+    try:
+        sweep = selectors.sweep_get(user=request.user, pk=pk)
+    except NotFound:
+        raise _not_found() from None
+    running = sweep.status in ("queued", "running")
+    if request.headers.get("HX-Request") and request.GET.get("part") == "progress":
+        if not running:
+            response = HttpResponse("")
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "monitoring/_sweep_progress.html", {"sweep": sweep, "p": progress_of(sweep)})
+    rule = request.GET.get("rule", "")
+    village = request.GET.get("village")
+    context: dict[str, object] = {"sweep": sweep, "running": running, "p": progress_of(sweep), "rule": rule}
+    if sweep.status == "done":
+        names = selectors.rule_names(sweep)
+        hits = selectors.sweep_hits(
+            user=request.user,
+            sweep=sweep,
+            rule=rule,
+            village=int(village) if village and village.isdigit() else None,
+        )
+        context.update(
+            rules=[(code, names.get(code, {}), n) for code, n in sweep.counts.get("by_rule", {}).items()],
+            rows=selectors.hit_rows(sweep, hits),
+            total=hits.values("household_id").distinct().count(),
+            villages=selectors.sweep_by_village(user=request.user, sweep=sweep),
+            params=sweep.policy.get("sources", {}),
+            skipped=sweep.policy.get("skipped", []),
+        )
+        if sweep.kind == "what_if":
+            changes = selectors.what_if_changes(user=request.user, sweep=sweep)
+            from lnob.registry.models import Household
+
+            numbers = dict(
+                Household.objects.filter(pk__in=changes["added"] + changes["dropped"]).values_list(
+                    "pk", "number"
+                )
+            )
+            context["added"] = [numbers[i] for i in changes["added"] if i in numbers]
+            context["dropped"] = [numbers[i] for i in changes["dropped"] if i in numbers]
+    return render(request, "monitoring/sweep_detail.html", context)
+
+
+# -- leads --------------------------------------------------------------------------------------
+
+
+@login_required
+def lead_list(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+    from django.db.models import Count
+
+    from .selectors import leads_visible
+
+    if not scope_ranges(request.user):
+        raise _not_found()
+    status = request.GET.get("status", "open")
+    leads = leads_visible(request.user).filter(status=status).annotate(n=Count("signals"))
+    village = request.GET.get("village", "")
+    if village.isdigit():
+        leads = leads.filter(village_id=int(village))
+    leads = leads.order_by("-severity", "opened_at", "pk")
+    page = Paginator(leads, 50).get_page(request.GET.get("page"))
+    return render(request, "monitoring/leads.html", {"page": page, "status": status, "village": village})
+
+
+# -- rules and what-if ----------------------------------------------------------------------------
+
+
+def _version_for(request: HttpRequest, pk: int) -> PolicyVersion:
+    version = PolicyVersion.objects.filter(pk=pk).first()
+    if version is None or version not in services.policies_visible(request.user):
+        raise _not_found()
+    return version
+
+
+@login_required
+def policy_rules(request: HttpRequest, pk: int) -> HttpResponse:
+    from .models import Rule
+    from .policy import rules_for
+
+    version = _version_for(request, pk)
+    managed = version.area_code in {code for code, _name in _regions(request.user)}
+    counties = _sweep_counties(request.user)
+    in_force = []
+    if counties:
+        in_force = rules_for(counties[0][0], today(), version if version.status == "draft" else None)
+    return render(
+        request,
+        "monitoring/rules.html",
+        {
+            "version": version,
+            "rules": Rule.objects.filter(policy=version).select_related("category"),
+            "in_force": in_force,
+            "county": counties[0] if counties else None,
+            "editable": managed and version.status == "draft",
+            "can_try": bool(counties) and version.status == "draft",
+        },
+    )
+
+
+@login_required
+def rule_edit(request: HttpRequest, pk: int, code: str = "") -> HttpResponse:
+    from .forms import RuleForm
+    from .models import Rule
+
+    version = _version_for(request, pk)
+    if version.area_code not in {c for c, _n in _regions(request.user)} or version.status != "draft":
+        raise _not_found()
+    existing = Rule.objects.filter(policy=version, code=code).first() if code else None
+    if code and existing is None:
+        raise _not_found()
+    initial = {}
+    if existing is not None:
+        initial = {f: getattr(existing, f) for f in RuleForm.base_fields if hasattr(existing, f)}
+        initial["category"] = existing.category_id or ""
+    form = RuleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        cd = dict(form.cleaned_data)
+        try:
+            services.rule_save(actor=request.user, policy=version, code=cd.pop("code"), **cd)
+        except NotFound:
+            raise _not_found() from None
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            return redirect("policy_rules", pk=version.pk)
+    title = _("修改规则 {code}").format(code=code) if code else _("新增规则")
+    return render(request, "web/form.html", {"form": form, "title": f"{version.name} · {title}"})
+
+
+@login_required
+@require_POST
+def policy_what_if(request: HttpRequest, pk: int) -> HttpResponse:
+    from .sweeps import sweep_create
+
+    version = _version_for(request, pk)
+    counties = _sweep_counties(request.user)
+    code = int(request.POST.get("county") or (counties[0][0] if counties else 0))
+    if code not in {c for c, _n in counties}:
+        raise _not_found()
+    try:
+        sweep = sweep_create(
+            actor=request.user, county_code=code, as_of=today(), trigger="button", draft=version
+        )
+    except NotFound:
+        raise _not_found() from None
+    except DomainError as err:
+        from django.contrib import messages
+
+        messages.error(request, err.message)
+        return redirect("policy_rules", pk=version.pk)
+    return redirect("sweep_detail", pk=sweep.pk)

@@ -100,11 +100,14 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @_not_found
 def household_detail(request: HttpRequest, number: str) -> HttpResponse:
+    from lnob.monitoring.selectors import household_risk
+
     view = selectors.household_detail(user=request.user, number=number, as_of=_date(request.GET.get("as_of")))
     context = {
         "v": view,
         "audit": audit.entries_for(user=request.user, household=view.household.pk)[:50],
         "can_edit": _can_edit(request, view.household.village_id),
+        "risk": household_risk(user=request.user, household_id=view.household.pk),
     }
     return render(request, "web/household_detail.html", context)
 

@@ -104,3 +104,13 @@ SHOCK_TYPES = {
 }
 SHOCK_WAGE_CUT = 0.45  # unstable employment: wages in the latest year are this share of normal
 SHOCK_BUSINESS_CUT = 0.3
+
+# --- planted risks (lnob.engine.synth.truth) -------------------------------------------------
+# The accuracy harness needs households that meet each exact monitoring rule: so many are
+# planted per rule (on top of those the figures above produce), and the county records them all.
+MONITORING_THRESHOLD = 8_700.0  # Yunnan's 2025 monitoring range, yuan per person (云农办通〔2025〕1号)
+PLANTED_SHARE = 0.002  # households planted per rule
+PLANTED_MIN = 3
+PLANTED_INCOME = (0.5, 0.9)  # per-capita income of a planted low-income household, share of the range
+PLANTED_INCOME_FROM = (1.1, 2.0)  # per-capita income of a household given a large medical bill, share
+PLANTED_AFTER_RIGID = (0.4, 0.85)  # ... and what is left per person after all its rigid spending

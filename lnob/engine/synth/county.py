@@ -51,8 +51,10 @@ from .population import (
     SIBLING,
     SPOUSE,
     Population,
+    able_to_work,
     make_population,
 )
+from .truth import Planter, break_ties, ground_truth
 
 EPOCH = dt.date(1970, 1, 1)
 STATUSES = ("ordinary", "out_of_poverty", "other")
@@ -111,6 +113,10 @@ class SynthCounty:
     incomes: pl.DataFrame
     expenditures: pl.DataFrame
     shocks: pl.DataFrame
+    # not a table: the monitoring threshold the truth was recorded at, and (household_id,
+    # rule_code) for every household meeting each exact default rule on the as-of date (truth.py)
+    threshold: float
+    truth: pl.DataFrame
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Database table name -> frame, parents before children."""
@@ -127,16 +133,20 @@ def generate(
     county_code: int = 530627000000,
     county_name: str = "镇雄县",
     as_of: dt.date = dt.date(2026, 6, 30),
+    threshold: float = cal.MONITORING_THRESHOLD,  # 8,700 yuan: Yunnan, 2025
 ) -> SynthCounty:
-    """A reproducible synthetic county of `persons` residents: same arguments, same frames."""
+    """A reproducible synthetic county of `persons` residents: same arguments, same frames.
+
+    Some households are planted with the risks the exact monitoring rules look for, and `truth`
+    records every household that meets each of those rules at `threshold` (truth.py)."""
     if persons < 1:
         raise ValueError("persons must be at least 1")
     if not (10**11 <= county_code < 10**12) or county_code % 10**6 or county_code % 10**8 == 0:
         raise ValueError(f"{county_code} is not a 12-digit county code such as 530627000000")
     # independent random streams, so the person tables and the money tables can be drawn at the
     # same time (numpy and polars release the GIL) and still come out the same every run
-    core, people_rng, money_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence([seed, county_code // 10**6]).spawn(3)
+    core, people_rng, money_rng, plant_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence([seed, county_code // 10**6]).spawn(4)
     )
     as_of_day = (as_of - EPOCH).days
 
@@ -145,17 +155,28 @@ def generate(
     village = _villages(core, pop.households, len(areas.village_code))
     status = _status(core, pop, village, len(areas.village_code))
     members = _memberships(core, pop, as_of_day)
+    planter = Planter.for_county(plant_rng, pop.households, threshold)
+    planter.dropouts(pop)  # before anything reads the enrolments
+    idle = planter.idle(pop, able_to_work(pop))
     with ThreadPoolExecutor(max_workers=1) as pool:
         person_job = pool.submit(
             _person_tables, people_rng, pop, members, county_code, county_name, as_of.year
         )
         shocks = make_shocks(money_rng, pop, as_of_day)
         periods = _periods(as_of)
-        incomes = _incomes_frame(make_incomes(money_rng, pop, status == 1, shocks), periods, as_of)
-        expenditures = _expenditures_frame(make_expenditures(money_rng, pop, shocks), periods, as_of)
+        income_rows = make_incomes(money_rng, pop, status == 1, shocks, idle)
+        planter.low_incomes(income_rows, pop, [status == 1, status == 0])  # 脱贫户, ordinary
+        spending_rows = make_expenditures(money_rng, pop, shocks)
+        shocks = planter.medical_bills(income_rows, spending_rows, pop, shocks, members.joined, as_of_day)
+        break_ties(income_rows, spending_rows, pop.size, threshold)
+        incomes = _incomes_frame(income_rows, periods, as_of)
+        expenditures = _expenditures_frame(spending_rows, periods, as_of)
         shock_frame = _shocks_frame(money_rng, shocks, as_of_day)
         households = _households_frame(money_rng, pop, areas, village, members)
         people, person_id, persons_frame, versions_frame = person_job.result()
+    household_versions, housing_safe, water_safe = _household_versions_frame(
+        money_rng, pop, status, shocks, members, people, planter
+    )
     ids = pl.Series(person_id)
     memberships = _memberships_frame(pop, members, person_id)
     return SynthCounty(
@@ -165,7 +186,7 @@ def generate(
         as_of=as_of,
         areas=_areas_frame(areas, county_code),
         households=households,
-        household_versions=_household_versions_frame(money_rng, pop, status, shocks, members, people),
+        household_versions=household_versions,
         persons=persons_frame,
         person_versions=versions_frame,
         memberships=memberships,
@@ -174,6 +195,17 @@ def generate(
             _with_person_ids(expenditures, ids), memberships, "period_start", "period_end"
         ),
         shocks=_members_only(_with_person_ids(shock_frame, ids), memberships, "date", "date"),
+        threshold=threshold,
+        truth=ground_truth(
+            pop,
+            status == 0,
+            status == 1,
+            income_rows,
+            spending_rows,
+            housing_safe,
+            water_safe,
+            threshold,
+        ),
     )
 
 
@@ -473,13 +505,16 @@ def _household_versions_frame(
     shocks: Shocks,
     members: Members,
     people: People,
-) -> pl.DataFrame:
+    planter: Planter,
+) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
+    """The household versions, and whether housing and drinking water are safe."""
     n_hh = pop.households
     years = np.array(list(cal.LEFT_POVERTY_YEAR_P))
     p = np.array(list(cal.LEFT_POVERTY_YEAR_P.values()))
     left_year = pl.Series(rng.choice(years, size=n_hh, p=p / p.sum()).astype(np.int16))
     housing_safe = (rng.random(n_hh) >= cal.HOUSING_UNSAFE) & ~shocks.households_with(R_HOUSING, n_hh)
     water_safe = (rng.random(n_hh) >= cal.WATER_UNSAFE) & ~shocks.households_with(R_WATER, n_hh)
+    housing_safe, water_safe = planter.unsafe(housing_safe), planter.unsafe(water_safe)
     # the head's mobile, or any member's if the head has none
     head_phone = people.phone[pop.start]
     contact = np.where(head_phone > 0, head_phone, np.maximum.reduceat(people.phone, pop.start))
@@ -496,11 +531,12 @@ def _household_versions_frame(
             "contact_phone": _number_text(contact),
         }
     )
-    return frame.with_columns(
+    frame = frame.with_columns(
         pl.when(pl.col("status") == "out_of_poverty")
         .then(pl.col("left_poverty_year"))
         .alias("left_poverty_year")
     )
+    return frame, housing_safe, water_safe
 
 
 def _persons_frame(

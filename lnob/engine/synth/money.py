@@ -72,6 +72,58 @@ class Rows:
             total += np.bincount(hh, weights=amount * sign * (yr == year), minlength=n_households)
         return total
 
+    def add_to_person(
+        self, hh: np.ndarray, person: np.ndarray, code: int, sub: int, year: int, amount: np.ndarray
+    ) -> None:
+        """Like `add`, but a person who already has a row of this code, sub-code and year gets the
+        amount added to it: a person keeps one row per kind and period (the exchange format's key)."""
+        extra = dict(zip(person.tolist(), amount.tolist(), strict=True))
+        for p, c, s, y, a in zip(self.person, self.code, self.sub, self.year, self.amount, strict=True):
+            if not len(p) or (c[0], s[0], y[0]) != (code, sub, year):
+                continue
+            for row in np.flatnonzero(np.isin(p, list(extra))).tolist():
+                if int(p[row]) in extra:
+                    a[row] = np.round(a[row] + extra.pop(int(p[row])), 2)
+        new = np.isin(person, list(extra))
+        self.add(hh[new], person[new], code, sub, year, amount[new])
+
+    def cents(
+        self, n_households: int, year: int, codes: tuple[int, ...], negative: tuple[int, ...] = ()
+    ) -> np.ndarray:
+        """Per household, one year's rows of the given codes summed in fen: whole numbers, so the
+        sums are exact (float64 holds whole numbers up to 2**53); codes in `negative` subtract."""
+        total = np.zeros(n_households)
+        for hh, code, yr, amount in zip(self.hh, self.code, self.year, self.amount, strict=True):
+            if len(hh) and yr[0] == year and code[0] in codes:
+                fen = np.rint(amount * 100.0)
+                total += np.bincount(hh, weights=-fen if code[0] in negative else fen, minlength=n_households)
+        return total
+
+    def scale(self, factor: np.ndarray, codes: tuple[int, ...]) -> None:
+        """Multiply, in place, the rows of the given codes (both years) by a factor per household;
+        the amounts keep their rounding: wages, business and property income to 10 yuan, others to
+        the fen. Rows of households whose factor is 1 stay exactly as they were."""
+        for hh, code, amount in zip(self.hh, self.code, self.amount, strict=True):
+            if not len(hh) or code[0] not in codes:
+                continue
+            rows = np.flatnonzero(factor[hh] != 1.0)
+            scaled = np.maximum(amount[rows] * factor[hh[rows]], 0.0)
+            amount[rows] = _round10(scaled) if code[0] in (WAGES, BUSINESS, PROPERTY) else np.round(scaled, 2)
+
+    def add_fen(self, households: np.ndarray, year: int, skip: tuple[int, ...] = (COST,)) -> None:
+        """Add one fen to one positive row of the year (not of a code in `skip`) of each household
+        the mask selects, if it has one."""
+        todo = households.copy()
+        for hh, code, yr, amount in zip(self.hh, self.code, self.year, self.amount, strict=True):
+            if not todo.any():
+                return
+            if not len(hh) or yr[0] != year or code[0] in skip:
+                continue
+            rows = np.flatnonzero(todo[hh] & (amount > 0))
+            first = rows[np.unique(hh[rows], return_index=True)[1]]
+            amount[first] = np.round(amount[first] + 0.01, 2)
+            todo[hh[first]] = False
+
     def arrays(self) -> dict[str, np.ndarray]:
         """All rows, ordered by (year, code, sub-code): each block added has one such key, so
         ordering the blocks is enough (no row sort)."""
@@ -149,8 +201,13 @@ def make_shocks(rng: np.random.Generator, pop: Population, as_of_day: int) -> Sh
 
 
 def make_incomes(
-    rng: np.random.Generator, pop: Population, out_of_poverty: np.ndarray, shocks: Shocks
+    rng: np.random.Generator,
+    pop: Population,
+    out_of_poverty: np.ndarray,
+    shocks: Shocks,
+    idle: np.ndarray | None = None,
 ) -> Rows:
+    """Incomes of both years; nobody in a household the `idle` mask selects earns wages."""
     n_hh, rows = pop.households, Rows()
     unstable = shocks.households_with(R_UNSTABLE, n_hh)
     failed = shocks.households_with(R_BUSINESS, n_hh)
@@ -165,7 +222,11 @@ def make_incomes(
     first_in_household = np.zeros(len(labour))
     first_in_household[np.unique(pop.hh[labour], return_index=True)[1]] = 1.0
     score = rng.random(len(labour)) - 0.5 * handicap + first_in_household
+    if idle is not None:
+        score[idle[pop.hh[labour]]] = -np.inf
     earners = labour[_top(score, round(cal.TRANSFERRED_LABOUR_SHARE * len(labour)))]
+    if idle is not None:
+        earners = earners[~idle[pop.hh[earners]]]
     outside = rng.random(len(earners)) < cal.OUTSIDE_COUNTY_SHARE
     base = np.where(
         outside,

@@ -33,6 +33,8 @@ HEALTHS = ("healthy", "chronic", "serious")
 HEALTHY, CHRONIC, SERIOUS = range(3)
 
 DAYS_PER_YEAR = 365.2425
+# working age as the registry classes labour capacity (lnob.registry.rules.DEFAULT_WORKING_AGE)
+WORKING_AGE = (16, 60)
 
 
 @dataclass
@@ -66,6 +68,14 @@ class Population:
     def per_household(self, mask: np.ndarray) -> np.ndarray:
         """How many members of each household the person mask selects."""
         return np.bincount(self.hh, weights=mask, minlength=self.households).astype(np.int64)
+
+
+def able_to_work(pop: Population, working_age: tuple[int, int] = WORKING_AGE) -> np.ndarray:
+    """Persons with full or partial labour capacity on the as-of date, as the registry derives it
+    (lnob.registry.rules.derive_labour_capacity): of working age, neither seriously ill nor
+    disabled at grade 1 or 2. Wider than `labour` (the labour force): pupils and students count."""
+    low, high = working_age
+    return (pop.age >= low) & (pop.age <= high) & (pop.health != SERIOUS) & ~np.isin(pop.disability, (1, 2))
 
 
 def _sizes(rng: np.random.Generator, persons: int) -> np.ndarray:

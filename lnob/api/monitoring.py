@@ -1,0 +1,212 @@
+"""Monitoring endpoints: sweeps (start, status, hits with their figures), leads, rules, what-if.
+Same conventions as the rest of /api/v1: 404 outside the caller's areas, 422 with the field and
+the reason when a write is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from lnob.core.errors import NotFound
+from lnob.monitoring import selectors, services
+from lnob.monitoring.models import PolicyVersion, Sweep
+from lnob.monitoring.sweeps import progress_of, sweep_create
+
+router = Router(tags=["monitoring"])
+
+
+class SweepIn(Schema):
+    county: int
+    as_of: dt.date
+
+
+class SweepOut(Schema):
+    id: int
+    county: int
+    as_of: dt.date
+    kind: str
+    status: str
+    trigger: str
+    counts: dict[str, Any]
+    timings: dict[str, float]
+    skipped_rules: list[dict[str, str]]
+    progress: dict[str, Any]
+    error: str
+
+
+class HitOut(Schema):
+    household: str
+    village: int
+    rule_code: str
+    severity: int
+    figures: dict[str, Any]
+    explanation: str
+
+
+class LeadRow(Schema):
+    id: int
+    household: str
+    village: int
+    status: str
+    severity: int
+    opened_at: dt.datetime
+    first_channel: str
+    signals: int
+
+
+class SignalOut(Schema):
+    channel: str
+    rule_code: str
+    rule_name: str
+    observed_on: dt.date
+    explanation: str
+    risk_types: list[str]
+
+
+class LeadOut(LeadRow):
+    evidence: list[SignalOut]
+
+
+class RuleIn(Schema):
+    code: str
+    name_zh: str = ""
+    name_en: str = ""
+    category: str = ""
+    risk_types: list[str] = []
+    expression: str = ""
+    severity: int = 2
+    explanation: str = ""
+    source: str = ""
+    exact: bool = False
+    enabled: bool = True
+
+
+class RuleOut(Schema):
+    code: str
+    expression: str
+    enabled: bool
+
+
+class WhatIfIn(Schema):
+    county: int
+
+
+def _sweep_out(sweep: Sweep) -> dict[str, Any]:
+    return {
+        "id": sweep.pk,
+        "county": sweep.county_id,
+        "as_of": sweep.as_of,
+        "kind": sweep.kind,
+        "status": sweep.status,
+        "trigger": sweep.trigger,
+        "counts": sweep.counts,
+        "timings": sweep.timings,
+        "skipped_rules": sweep.policy.get("skipped", []),
+        "progress": progress_of(sweep) if sweep.status in ("queued", "running") else {},
+        "error": sweep.error,
+    }
+
+
+@router.post("/monitoring/sweeps", response={202: SweepOut})
+def start_sweep(request: HttpRequest, body: SweepIn) -> Any:
+    sweep = sweep_create(actor=request.user, county_code=body.county, as_of=body.as_of, trigger="api")
+    return Status(202, _sweep_out(sweep))
+
+
+@router.get("/monitoring/sweeps/{pk}", response=SweepOut)
+def get_sweep(request: HttpRequest, pk: int) -> Any:
+    return _sweep_out(selectors.sweep_get(user=request.user, pk=pk))
+
+
+@router.get("/monitoring/sweeps/{pk}/hits", response=list[HitOut])
+@paginate(LimitOffsetPagination)
+def sweep_hits(request: HttpRequest, pk: int, rule: str = "") -> Any:
+    sweep = selectors.sweep_get(user=request.user, pk=pk)
+    names = selectors.rule_names(sweep)
+    params = dict(sweep.policy.get("parameters", {}))
+    hits = selectors.sweep_hits(user=request.user, sweep=sweep, rule=rule).select_related("household")
+    return [
+        {
+            "household": h.household.number,
+            "village": h.village_id,
+            "rule_code": h.rule_code,
+            "severity": h.severity,
+            "figures": json.loads(h.evidence),
+            "explanation": selectors.explain(names.get(h.rule_code), h.evidence, params),
+        }
+        for h in hits.order_by("household_id", "rule_code")
+    ]
+
+
+def _lead_row(lead: Any, signals: int) -> dict[str, Any]:
+    return {
+        "id": lead.pk,
+        "household": lead.household.number,
+        "village": lead.village_id,
+        "status": lead.status,
+        "severity": lead.severity,
+        "opened_at": lead.opened_at,
+        "first_channel": lead.first_channel,
+        "signals": signals,
+    }
+
+
+@router.get("/monitoring/leads", response=list[LeadRow])
+@paginate(LimitOffsetPagination)
+def list_leads(request: HttpRequest, status: str = "open", village: int | None = None) -> Any:
+    leads = selectors.leads_visible(request.user).filter(status=status).annotate(n=Count("signals"))
+    if village:
+        leads = leads.filter(village_id=village)
+    return [_lead_row(lead, lead.n) for lead in leads.order_by("-severity", "opened_at", "pk")]
+
+
+@router.get("/monitoring/leads/{pk}", response=LeadOut)
+def get_lead(request: HttpRequest, pk: int) -> Any:
+    lead = selectors.lead_get(user=request.user, pk=pk)
+    signals = selectors.signals_for(lead)
+    return {
+        **_lead_row(lead, len(signals)),
+        "evidence": [
+            {
+                "channel": v.signal.channel,
+                "rule_code": v.signal.rule_code,
+                "rule_name": v.rule_name,
+                "observed_on": v.signal.observed_on,
+                "explanation": v.text,
+                "risk_types": list(v.signal.risk_types),
+            }
+            for v in signals
+        ],
+    }
+
+
+def _version(request: HttpRequest, pk: int) -> PolicyVersion:
+    version = PolicyVersion.objects.filter(pk=pk).first()
+    if version is None or version not in services.policies_visible(request.user):
+        raise NotFound()
+    return version
+
+
+@router.post("/monitoring/policies/{pk}/rules", response={201: RuleOut})
+def save_rule(request: HttpRequest, pk: int, body: RuleIn) -> Any:
+    values = body.model_dump()
+    code = values.pop("code")
+    rule = services.rule_save(actor=request.user, policy=_version(request, pk), code=code, **values)
+    return Status(201, {"code": rule.code, "expression": rule.expression, "enabled": rule.enabled})
+
+
+@router.post("/monitoring/policies/{pk}/what-if", response={202: SweepOut})
+def what_if(request: HttpRequest, pk: int, body: WhatIfIn) -> Any:
+    from lnob.registry.selectors import today
+
+    version = _version(request, pk)
+    sweep = sweep_create(
+        actor=request.user, county_code=body.county, as_of=today(), trigger="api", draft=version
+    )
+    return Status(202, _sweep_out(sweep))
