@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.personas import ensure_world, households, world  # noqa: F401
+from tests.personas import county, ensure_world, households, world  # noqa: F401
 
 
 @pytest.fixture(scope="session")

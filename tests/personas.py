@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -48,6 +49,22 @@ def ensure_world() -> None:
     area_create_unchecked(code=ZX_V2, name="海子村", parent=town)
     wtown = area_create_unchecked(code=WZ_TOWN, name="分水镇", parent=wz)
     area_create_unchecked(code=WZ_V1, name="石碾村", parent=wtown)
+
+
+def seed_again() -> None:
+    """The national tree and the seed migrations' data (risk types, policy, categories, rules),
+    again: a transactional test empties the database when it ends, seeds included."""
+    import importlib
+
+    from django.apps import apps
+
+    ensure_world()
+    for module in (
+        "lnob.registry.migrations.0002_risk_types",
+        "lnob.monitoring.migrations.0002_seed_policy",
+        "lnob.monitoring.migrations.0004_seed_rules",
+    ):
+        importlib.import_module(module).seed(apps, None)
 
 
 @dataclass
@@ -121,3 +138,50 @@ def households(world: World) -> dict[str, Household]:
         "v2": make_household(world.zx_cadre2, ZX_V2, "5306271022020001"),
         "wz": make_household(world.wz_cadre, WZ_V1, "5001011032010001"),
     }
+
+
+# -- households at risk, for the monitoring tests ---------------------------------------------
+
+YEAR = (dt.date(2025, 7, 1), dt.date(2026, 6, 30))
+
+
+def _income(actor, household, amount, source="wages", who=None):
+    services.income_record(
+        actor=actor,
+        household=household,
+        period_start=YEAR[0],
+        period_end=YEAR[1],
+        source=source,
+        amount=Decimal(amount),
+        person=who,
+    )
+
+
+def _head(household):
+    return household.memberships.get(relation="head").person
+
+
+@pytest.fixture
+def county(world):
+    """镇雄: a poor 脱贫户 in 泼机村 (A), a household in 海子村 whose medical bills eat its income
+    (B), a comfortable household in 泼机村 (C). 万州: a poor ordinary household (D)."""
+    a = make_household(
+        world.zx_cadre1, ZX_V1, "5306271022010101", status="out_of_poverty", left_poverty_year=2019
+    )
+    _income(world.zx_cadre1, a, "6000", who=_head(a))
+    b = make_household(world.zx_cadre2, ZX_V2, "5306271022020102")
+    _income(world.zx_cadre2, b, "30000", who=_head(b))
+    services.expenditure_record(
+        actor=world.zx_cadre2,
+        household=b,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 31),
+        type="medical_self_paid",
+        amount=Decimal("28000"),
+        person=_head(b),
+    )
+    c = make_household(world.zx_cadre1, ZX_V1, "5306271022010103")
+    _income(world.zx_cadre1, c, "30000", who=_head(c))
+    d = make_household(world.wz_cadre, WZ_V1, "5001011032010104")
+    _income(world.wz_cadre, d, "3000", who=_head(d))
+    return {"a": a, "b": b, "c": c, "d": d}

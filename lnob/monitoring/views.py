@@ -181,7 +181,10 @@ def sweep_detail(request: HttpRequest, pk: int) -> HttpResponse:
             rows=selectors.hit_rows(sweep, hits),
             total=hits.values("household_id").distinct().count(),
             villages=selectors.sweep_by_village(user=request.user, sweep=sweep),
-            params=sweep.policy.get("sources", {}),
+            params={
+                str(getattr(PolicyVersion._meta.get_field(name), "verbose_name", name)): value
+                for name, value in sweep.policy.get("sources", {}).items()
+            },
             skipped=sweep.policy.get("skipped", []),
         )
         if sweep.kind == "what_if":

@@ -1,11 +1,15 @@
 """Browser tests: Debian's chromium (/usr/bin/chromium) driven by Playwright; never a downloaded browser."""
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection, connections
+
+from lnob.core.tasks import work_forever
 
 CHROMIUM = os.environ.get("LNOB_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("LNOB_SCREENSHOTS", "/tmp/lnob-screenshots"))
@@ -57,3 +61,49 @@ def shot() -> Any:
         return path
 
     return take
+
+
+@pytest.fixture
+def data_dir(settings: Any, tmp_path: Path) -> Path:
+    """Batch folders in a fresh directory: batch ids restart with each test database, and a
+    folder left by an earlier run under the same id must not show through."""
+    settings.DATA_DIR = tmp_path / "data"
+    return settings.DATA_DIR
+
+
+@pytest.fixture
+def worker(transactional_db: None, data_dir: Path) -> Iterator[Callable[[], None]]:
+    """Start the background worker on demand; stopped, joined and its connection closed before
+    the database is flushed."""
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def run() -> None:
+        try:
+            work_forever(poll_seconds=0.2, stop=stop)
+        finally:
+            connections.close_all()
+
+    def start() -> None:
+        if not threads:
+            threads.append(threading.Thread(target=run, name="lnob-test-worker", daemon=True))
+            threads[0].start()
+
+    yield start
+    stop.set()
+    for t in threads:
+        t.join(timeout=15)
+    if any(t.is_alive() for t in threads):
+        _end_open_transactions()
+        pytest.fail("the background worker is stuck in a task; its open transaction was ended")
+
+
+def _end_open_transactions() -> None:
+    """A worker stuck in a task keeps its transaction open, and the flush after the test would
+    wait for its locks for ever (PostgreSQL; SQLite gives up after its busy timeout)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+            )

@@ -13,7 +13,6 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from django.apps import apps
 from polars.testing import assert_frame_equal
 
 from lnob.engine.monitor.defaults import EXACT
@@ -22,28 +21,15 @@ from lnob.monitoring import load
 from lnob.monitoring.models import Lead, SweepHit
 from lnob.monitoring.sweeps import sweep_create, sweep_run
 from lnob.registry.bulk import load_synth_county
-from tests.personas import ensure_world
+from tests.personas import seed_again
 
 pytestmark = pytest.mark.django_db(transaction=True)
 COUNTY = 530627000000
 
 
-def _seed() -> None:
-    """The seed migrations' data (policy, categories, rules, risk types), again."""
-    import importlib
-
-    ensure_world()
-    for module, fn in (
-        ("lnob.registry.migrations.0002_risk_types", "seed"),
-        ("lnob.monitoring.migrations.0002_seed_policy", "seed"),
-        ("lnob.monitoring.migrations.0004_seed_rules", "seed"),
-    ):
-        getattr(importlib.import_module(module), fn)(apps, None)
-
-
 @pytest.fixture
 def synth():
-    _seed()
+    seed_again()
     county = generate(30_000, seed=11, county_code=COUNTY)
     load_synth_county(county, replace=True)  # in place of the personas' few villages
     return county
