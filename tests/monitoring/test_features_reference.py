@@ -210,6 +210,7 @@ def test_a_household_worked_out_by_hand(engine: Any) -> None:
         "labour_none": 1,
         "not_working_age": 2,
         "able_workers": 2,
+        "available_workers": 2,
         "workers_over_3_months": 1,
         "zero_employment": False,
         "no_labour": False,

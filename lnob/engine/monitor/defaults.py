@@ -90,7 +90,7 @@ RULES: list[dict[str, object]] = [
         "risk_types": ["unstable_employment"],
         "expression": "zero_employment",
         "severity": 2,
-        "explanation": "有劳动能力的成员 {able_workers} 人，近 12 个月无人务工超过 3 个月",
+        "explanation": "有劳动能力且不在校的成员 {available_workers} 人，近 12 个月无人务工超过 3 个月",
         "source": SHAANXI_ZERO,
         "exact": True,
     },

@@ -48,6 +48,8 @@ INCOME_SOURCES = ("wages", "business_net", "property_net", "transfer")
 COST = "production_cost"
 COMPULSORY = ("primary", "junior")
 COMPULSORY_AGE_BELOW = 16  # compulsory education: 9 years from age 6
+# Members free to take work: not enrolled anywhere (a dropout is free; a pupil or student is not).
+AVAILABLE_ENROLMENT = ("not_in_school", "dropped_out")
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def feature_columns(risk_types: tuple[str, ...] = ()) -> dict[str, pl.DataType]:
         "labour_none": pl.Int64(),
         "not_working_age": pl.Int64(),
         "able_workers": pl.Int64(),
+        "available_workers": pl.Int64(),
         "workers_over_3_months": pl.Int64(),
         "months_worked_max": pl.Float64(),
         "zero_employment": pl.Boolean(),
@@ -182,7 +185,8 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
         .agg(pl.col("days").sum())
         .select("person_id", (pl.col("days").clip(upper_bound=w1_days) / w1_days * 12).alias("months_worked"))
     )
-    able = pl.col("labour").is_in(["full", "partial"])
+    # "able and willing to work" (零就业家庭): able, and not a pupil or student
+    able = pl.col("labour").is_in(["full", "partial"]) & pl.col("enrolment").is_in(AVAILABLE_ENROLMENT)
     person_agg = (
         people.join(wages_named, on="person_id", how="left")
         .with_columns(pl.col("months_worked").fill_null(0.0))
@@ -193,6 +197,7 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
             (pl.col("labour") == "partial").sum().cast(pl.Int64).alias("labour_partial"),
             (pl.col("labour") == "none").sum().cast(pl.Int64).alias("labour_none"),
             (pl.col("labour") == "not_working_age").sum().cast(pl.Int64).alias("not_working_age"),
+            able.sum().cast(pl.Int64).alias("available_workers"),
             (able & (pl.col("months_worked") > settings.worked_months_min))
             .sum()
             .cast(pl.Int64)
@@ -259,7 +264,8 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
 
     money = ["wages", "business_net", "property_net", "transfers", "production_costs", "income_net"]
     counts = [
-        "labour_full", "labour_partial", "labour_none", "not_working_age", "workers_over_3_months",
+        "labour_full", "labour_partial", "labour_none", "not_working_age", "available_workers",
+        "workers_over_3_months",
         "ill_serious", "ill_chronic", "disabled", "disabled_severe", "pupils_compulsory", "dropouts",
     ]  # fmt: skip
     shock_cols = ["shocks", *(f"shock_{code}" for code in settings.risk_types)]
@@ -297,7 +303,9 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
         )
         .rename({"housing_safe": "housing_unsafe", "water_safe": "water_unsafe"})
         .with_columns(
-            ((pl.col("able_workers") > 0) & (pl.col("workers_over_3_months") == 0)).alias("zero_employment"),
+            ((pl.col("available_workers") > 0) & (pl.col("workers_over_3_months") == 0)).alias(
+                "zero_employment"
+            ),
             (pl.col("able_workers") == 0).alias("no_labour"),
         )
     )

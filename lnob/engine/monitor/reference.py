@@ -80,10 +80,17 @@ person_features AS (
         count(*) FILTER (WHERE labour = 'partial') AS labour_partial,
         count(*) FILTER (WHERE labour = 'none') AS labour_none,
         count(*) FILTER (WHERE labour = 'not_working_age') AS not_working_age,
+        -- available: able to work and not a pupil or student (a dropout is available)
         count(*) FILTER (
-            WHERE labour IN ('full', 'partial') AND coalesce(m.months_worked, 0) > $worked_months_min
+            WHERE labour IN ('full', 'partial') AND enrolment IN ('not_in_school', 'dropped_out')
+        ) AS available_workers,
+        count(*) FILTER (
+            WHERE labour IN ('full', 'partial') AND enrolment IN ('not_in_school', 'dropped_out')
+              AND coalesce(m.months_worked, 0) > $worked_months_min
         ) AS workers_over_3_months,
-        max(coalesce(m.months_worked, 0)) FILTER (WHERE labour IN ('full', 'partial')) AS months_worked_max,
+        max(coalesce(m.months_worked, 0)) FILTER (
+            WHERE labour IN ('full', 'partial') AND enrolment IN ('not_in_school', 'dropped_out')
+        ) AS months_worked_max,
         count(*) FILTER (WHERE health = 'serious') AS ill_serious,
         count(*) FILTER (WHERE health = 'chronic') AS ill_chronic,
         count(disability_grade) AS disabled,
@@ -162,6 +169,7 @@ joined AS (
         coalesce(p.labour_partial, 0) AS labour_partial,
         coalesce(p.labour_none, 0) AS labour_none,
         coalesce(p.not_working_age, 0) AS not_working_age,
+        coalesce(p.available_workers, 0) AS available_workers,
         coalesce(p.workers_over_3_months, 0) AS workers_over_3_months,
         coalesce(p.months_worked_max, 0) AS months_worked_max,
         coalesce(p.ill_serious, 0) AS ill_serious,
@@ -205,9 +213,10 @@ SELECT
     labour_none::BIGINT AS labour_none,
     not_working_age::BIGINT AS not_working_age,
     (labour_full + labour_partial)::BIGINT AS able_workers,
+    available_workers::BIGINT AS available_workers,
     workers_over_3_months::BIGINT AS workers_over_3_months,
     months_worked_max::DOUBLE AS months_worked_max,
-    labour_full + labour_partial > 0 AND workers_over_3_months = 0 AS zero_employment,
+    available_workers > 0 AND workers_over_3_months = 0 AS zero_employment,
     labour_full + labour_partial = 0 AS no_labour,
     ill_serious::BIGINT AS ill_serious,
     ill_chronic::BIGINT AS ill_chronic,

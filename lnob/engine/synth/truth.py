@@ -55,6 +55,7 @@ from .population import (
     E_JUNIOR,
     E_PRIMARY,
     HEALTHY,
+    NOT_IN_SCHOOL,
     WORKING_AGE,
     Population,
     able_to_work,
@@ -228,7 +229,8 @@ def ground_truth(
     left = income - spending.cents(n_hh, LATEST, RIGID)
     below = income < line
 
-    able = able_to_work(pop, working_age)
+    # available for work: able, and not a pupil or student (lnob.engine.monitor.features)
+    able = able_to_work(pop, working_age) & np.isin(pop.enrolment, (NOT_IN_SCHOOL, DROPPED_OUT))
     worked = np.zeros(pop.persons, dtype=bool)  # a latest-year wage row names them
     for person, code, year in zip(incomes.person, incomes.code, incomes.year, strict=True):
         if len(person) and code[0] == WAGES and year[0] == LATEST:
