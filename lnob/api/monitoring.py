@@ -210,3 +210,131 @@ def what_if(request: HttpRequest, pk: int, body: WhatIfIn) -> Any:
         actor=request.user, county_code=body.county, as_of=today(), trigger="api", draft=version
     )
     return Status(202, _sweep_out(sweep))
+
+
+# -- leads into cases, and case steps ------------------------------------------------------------
+
+
+class AcceptIn(Schema):
+    comment: str
+    fast_track: bool = False
+    fast_track_reason: str = ""
+
+
+class DismissIn(Schema):
+    reason: str
+
+
+class CaseEventOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    comment: str
+    at: dt.datetime
+
+
+class CaseOut(Schema):
+    id: int
+    household: str
+    village: int
+    state: str
+    kind: str
+    fast_track: bool
+    assigned_to: str | None
+    due_on: dt.date
+    overdue: bool
+    category: str | None
+    risk_types: list[str]
+    notice_start: dt.date | None
+    notice_end: dt.date | None
+    events: list[CaseEventOut]
+
+
+class StepIn(Schema):
+    action: str
+    comment: str
+    expected_state: str | None = None
+    authorisation_signed_on: dt.date | None = None
+    notice_start: dt.date | None = None
+    notice_days: int | None = None
+    category: str | None = None
+    risk_types: list[str] | None = None
+
+
+def _case_out(case: Any) -> dict[str, Any]:
+    from lnob.monitoring.cases import is_overdue
+
+    return {
+        "id": case.pk,
+        "household": case.household.number,
+        "village": case.village_id,
+        "state": case.state,
+        "kind": case.kind,
+        "fast_track": case.fast_track,
+        "assigned_to": case.assigned_to.username if case.assigned_to else None,
+        "due_on": case.due_on,
+        "overdue": is_overdue(case),
+        "category": case.category_id,
+        "risk_types": list(case.risk_types),
+        "notice_start": case.notice_start,
+        "notice_end": case.notice_end,
+        "events": [
+            {
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "actor": e.actor.username,
+                "comment": e.comment,
+                "at": e.at,
+            }
+            for e in case.events.select_related("actor")
+        ],
+    }
+
+
+@router.post("/monitoring/leads/{pk}/accept", response={201: CaseOut})
+def accept_lead(request: HttpRequest, pk: int, body: AcceptIn) -> Any:
+    from lnob.monitoring.cases import lead_accept
+
+    lead = selectors.lead_get(user=request.user, pk=pk)
+    case = lead_accept(actor=request.user, lead=lead, **body.model_dump())
+    return Status(201, _case_out(selectors.case_get(user=request.user, pk=case.pk)))
+
+
+@router.post("/monitoring/leads/{pk}/dismiss", response=LeadRow)
+def dismiss_lead(request: HttpRequest, pk: int, body: DismissIn) -> Any:
+    from lnob.monitoring.cases import lead_dismiss
+
+    lead = selectors.lead_get(user=request.user, pk=pk)
+    lead = lead_dismiss(actor=request.user, lead=lead, reason=body.reason)
+    return _lead_row(lead, lead.signals.count())
+
+
+@router.get("/monitoring/cases", response=list[CaseOut])
+@paginate(LimitOffsetPagination)
+def list_cases(request: HttpRequest, mine: bool = False, overdue: bool = False, state: str = "") -> Any:
+    cases = selectors.worklist(user=request.user, mine=mine, overdue=overdue, state=state)
+    return [_case_out(c) for c in cases]
+
+
+@router.get("/monitoring/cases/{pk}", response=CaseOut)
+def get_case(request: HttpRequest, pk: int) -> Any:
+    return _case_out(selectors.case_get(user=request.user, pk=pk))
+
+
+@router.post("/monitoring/cases/{pk}/steps", response=CaseOut)
+def case_step(request: HttpRequest, pk: int, body: StepIn) -> Any:
+    from lnob.monitoring.cases import case_step as step
+
+    case = selectors.case_get(user=request.user, pk=pk)
+    data = body.model_dump(exclude_none=True)
+    step(
+        actor=request.user,
+        case=case,
+        action=data.pop("action"),
+        comment=data.pop("comment"),
+        expected_state=data.pop("expected_state", None),
+        **data,
+    )
+    return _case_out(selectors.case_get(user=request.user, pk=pk))

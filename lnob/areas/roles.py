@@ -29,15 +29,31 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_AREAS = "manage_areas"
     RUN_SWEEP = "run_sweep"  # start a county-wide monitoring sweep or a what-if run
+    # the steps of a monitoring case (docs/monitoring.md, "Cases"): each level does its own
+    CASE_VILLAGE = "case_village"  # take a lead, home visit, data comparison, village review, notice
+    CASE_TOWNSHIP = "case_township"  # township review
+    CASE_COUNTY = "case_county"  # county approval, assignment, escalations
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.COUNTY_ADMIN: frozenset(Capability),
+    # a county administrator may do anything in the county but a village's or a township's own
+    # steps of a case: the procedure wants each level to sign its own step
+    Role.COUNTY_ADMIN: frozenset(Capability) - {Capability.CASE_VILLAGE, Capability.CASE_TOWNSHIP},
     Role.TOWNSHIP_OFFICER: frozenset(
-        {Capability.VIEW_REGISTRY, Capability.EDIT_REGISTRY, Capability.VIEW_SENSITIVE}
+        {
+            Capability.VIEW_REGISTRY,
+            Capability.EDIT_REGISTRY,
+            Capability.VIEW_SENSITIVE,
+            Capability.CASE_TOWNSHIP,
+        }
     ),
     Role.VILLAGE_CADRE: frozenset(
-        {Capability.VIEW_REGISTRY, Capability.EDIT_REGISTRY, Capability.VIEW_SENSITIVE}
+        {
+            Capability.VIEW_REGISTRY,
+            Capability.EDIT_REGISTRY,
+            Capability.VIEW_SENSITIVE,
+            Capability.CASE_VILLAGE,
+        }
     ),
     # Auditors read everything in their area and change nothing. They check procedure, not
     # identities, so personal fields stay masked for them too.

@@ -81,3 +81,97 @@ class RuleForm(DomainErrorFormMixin, forms.Form):
             (c.code, c.name_zh) for c in MonitoringCategory.objects.all()
         ]
         self.fields["risk_types"].choices = [(r.code, str(r)) for r in RiskType.objects.filter(active=True)]  # type: ignore[attr-defined]
+
+
+class LeadAcceptForm(DomainErrorFormMixin, forms.Form):
+    comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    fast_track = forms.BooleanField(label=_("先帮扶后认定（灾情、意外等）"), required=False)
+    fast_track_reason = forms.CharField(label=_("先帮扶理由"), required=False, max_length=300)
+
+
+class LeadDismissForm(DomainErrorFormMixin, forms.Form):
+    reason = forms.CharField(label=_("排除理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StepForm(DomainErrorFormMixin, forms.Form):
+    """One form for every step; the template shows the fields the step asks for."""
+
+    action = forms.CharField(widget=forms.HiddenInput)
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("办理意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    authorisation_signed_on = forms.DateField(label=_("农户签字授权日期"), required=False, widget=DATE)
+    notice_start = forms.DateField(label=_("公示开始日期"), required=False, widget=DATE)
+    notice_days = forms.IntegerField(label=_("公示天数"), required=False, min_value=1, max_value=60)
+    category = forms.ChoiceField(label=_("监测对象类型"), required=False)
+    risk_types = forms.MultipleChoiceField(
+        label=_("风险类型"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    FIELDS_BY_ACTION = {
+        "visit": ("authorisation_signed_on",),
+        "post_notice": ("notice_start", "notice_days"),
+        "approve": ("category", "risk_types"),
+    }
+
+    def __init__(self, *args: Any, actions: list[str], case: Any, **kwargs: Any) -> None:
+        from lnob.monitoring.models import MonitoringCategory
+        from lnob.registry.models import RiskType
+
+        super().__init__(*args, **kwargs)
+        self.fields["expected_state"].initial = case.state
+        self.fields["category"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (c.code, c.name_zh) for c in MonitoringCategory.objects.all()
+        ]
+        self.fields["risk_types"].choices = [(r.code, str(r)) for r in RiskType.objects.filter(active=True)]  # type: ignore[attr-defined]
+        if case.lead_id:
+            wanted = {r for s in case.lead.signals.all() for r in s.risk_types}
+            self.fields["risk_types"].initial = sorted(wanted)
+        self.actions = actions
+        self.case = case
+        self.notice_min_days = case.policy.get("notice_min_days", 5)
+        self.fields["notice_days"].initial = self.notice_min_days
+
+    def step_fields(self) -> list[Any]:
+        action = self.data.get("action") if self.is_bound else self.initial.get("action")
+        return [self[name] for name in self.FIELDS_BY_ACTION.get(str(action), ())]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("expected_state") and data["expected_state"] != self.case.state:
+            raise forms.ValidationError(
+                _("该案件已办理到“{state}”，请刷新后再操作").format(state=self.case.get_state_display())
+            )
+        if data.get("action") not in self.actions:
+            raise forms.ValidationError(_("您不能办理此环节"))
+        keep = self.FIELDS_BY_ACTION.get(str(data.get("action")), ())
+        for name in ("authorisation_signed_on", "notice_start", "notice_days", "category", "risk_types"):
+            if name not in keep:
+                data.pop(name, None)
+        return data
+
+
+class AssignForm(DomainErrorFormMixin, forms.Form):
+    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("责任人"), queryset=None)  # type: ignore[arg-type]
+    comment = forms.CharField(label=_("说明"), max_length=300)
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        from django.contrib.auth import get_user_model
+
+        from lnob.areas.roles import Capability, roles_with
+
+        super().__init__(*args, **kwargs)
+        village = case.village_id
+        users = (
+            get_user_model()
+            .objects.filter(
+                assignments__role__in=roles_with(Capability.CASE_VILLAGE),
+                assignments__area__code__lte=village,
+                is_active=True,
+            )
+            .distinct()
+        )
+        from lnob.areas.scoping import can
+
+        self.fields["assignee"].queryset = users.filter(  # type: ignore[attr-defined]
+            pk__in=[u.pk for u in users if can(u, Capability.CASE_VILLAGE, village)]
+        )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from lnob.areas.models import Area
 from lnob.areas.scoping import ScopedQuerySet
@@ -262,8 +263,11 @@ class Lead(models.Model):
         verbose_name_plural = _("风险线索")
         ordering = ["-opened_at", "-pk"]
         constraints = [
+            # one current lead per household: open, or taken into a case not yet closed
             models.UniqueConstraint(
-                fields=["household"], condition=Q(status="open"), name="lead_one_open_per_household"
+                fields=["household"],
+                condition=Q(closed_at__isnull=True),
+                name="lead_one_current_per_household",
             )
         ]
         indexes = [models.Index(fields=["village", "status"], name="lead_village_status")]
@@ -305,3 +309,151 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead_id} · {self.get_channel_display()} · {self.rule_code}"
+
+
+class CaseState(models.TextChoices):
+    """The steps of the official procedure (docs/monitoring.md, "Cases")."""
+
+    LEAD = "lead", _("待入户核实")
+    VISITED = "visited", _("已入户核实")
+    COMPARED = "compared", _("已比对数据")
+    VILLAGE_REVIEWED = "village_reviewed", _("村级已评议")
+    NOTICE = "notice", _("公示中")
+    TOWNSHIP_REVIEWED = "township_reviewed", _("乡镇已审核")
+    APPROVED = "approved", _("县级已审定")
+    REJECTED = "rejected", _("未通过")
+
+
+FINAL_STATES = (CaseState.APPROVED, CaseState.REJECTED)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """One household carried through identification (识别纳入监测), step by step, on time.
+
+    The state moves only through the transitions below (django-fsm-2; the field is protected), each
+    called by lnob.monitoring.cases with the right role, a comment and a timestamp, recorded as a
+    CaseEvent. The row is locked while a step is taken, and the mixin refuses a save whose state
+    changed underneath: two clicks on the same step give one step.
+    """
+
+    class Kind(models.TextChoices):
+        IDENTIFICATION = "identification", _("识别纳入")
+        ELIMINATION = "elimination", _("风险消除")
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="cases")
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.IDENTIFICATION)
+    state = FSMField(
+        _("环节"), max_length=20, choices=CaseState.choices, default=CaseState.LEAD, protected=True
+    )
+    fast_track = models.BooleanField(_("先帮扶后认定"), default=False)
+    fast_track_reason = models.CharField(_("先帮扶理由"), max_length=300, blank=True)
+    category = models.ForeignKey(
+        MonitoringCategory, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("监测对象类型")
+    )
+    risk_types = models.JSONField(_("风险类型"), default=list, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("责任人"),
+    )  # fmt: skip
+    opened_at = models.DateTimeField(_("立案时间"))
+    due_on = models.DateField(_("办结期限"))
+    policy = models.JSONField(_("所用时限"), default=dict, blank=True)
+    authorisation_signed_on = models.DateField(_("农户签字授权日期"), null=True, blank=True)
+    notice_start = models.DateField(_("公示开始"), null=True, blank=True)
+    notice_end = models.DateField(_("公示结束"), null=True, blank=True)
+    rejected_reason = models.CharField(_("未通过原因"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    objects = VillageScoped.as_manager()
+
+    class Meta:
+        verbose_name = _("监测认定案件")
+        verbose_name_plural = _("监测认定案件")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=~Q(state__in=["approved", "rejected"]),
+                name="case_one_in_progress_per_household",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["village", "state"], name="case_village_state"),
+            models.Index(fields=["assigned_to", "state"], name="case_assignee_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} · {self.get_state_display()}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"household": self.household_id, "area": self.village_id}
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    # -- transitions: called only by lnob.monitoring.cases, which checks role, order and data --
+    @transition(field=state, source=CaseState.LEAD, target=CaseState.VISITED)
+    def visit(self) -> None:
+        """入户核实: the household's signed authorisation to check its data is recorded."""
+
+    @transition(field=state, source=CaseState.VISITED, target=CaseState.COMPARED)
+    def compare(self) -> None:
+        """数据比对: income, assets and department data compared."""
+
+    @transition(field=state, source=CaseState.COMPARED, target=CaseState.VILLAGE_REVIEWED)
+    def village_review(self) -> None:
+        """村级民主评议."""
+
+    @transition(field=state, source=CaseState.VILLAGE_REVIEWED, target=CaseState.NOTICE)
+    def post_notice(self) -> None:
+        """公示: at least the policy's days, with a notice that shows no private data."""
+
+    @transition(field=state, source=CaseState.NOTICE, target=CaseState.TOWNSHIP_REVIEWED)
+    def township_review(self) -> None:
+        """乡镇审核, after the notice period."""
+
+    @transition(field=state, source=CaseState.TOWNSHIP_REVIEWED, target=CaseState.APPROVED)
+    def approve(self) -> None:
+        """县级审定: monitored, with its category and risk types."""
+
+    @transition(
+        field=state,
+        source=[s for s in CaseState.values if s not in FINAL_STATES],
+        target=CaseState.REJECTED,
+    )
+    def reject(self) -> None:
+        """不予纳入, with the reason."""
+
+
+class CaseEvent(models.Model):
+    """A step taken on a case: who, when, from which state to which, with their comment."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    from_state = models.CharField(_("原环节"), max_length=20)
+    to_state = models.CharField(_("新环节"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("意见"))
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("案件办理记录")
+        verbose_name_plural = _("案件办理记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from .cases import ACTION_NAMES
+
+        return str(ACTION_NAMES.get(self.action, self.action))
+
+    @property
+    def to_label(self) -> str:
+        return str(dict(CaseState.choices).get(self.to_state, self.to_state))

@@ -168,9 +168,44 @@ def signals_for(lead: Lead) -> list[SignalView]:
 def household_risk(*, user: Any, household_id: int) -> dict[str, Any]:
     """For the household page: its leads (newest first) with their evidence. The caller has
     already checked the household is visible to the user."""
+    from .models import Case
+
     leads = list(Lead.objects.filter(household_id=household_id).order_by("-opened_at")[:5])
-    return {"leads": [(lead, signals_for(lead)[:30]) for lead in leads]}
+    cases = Case.objects.filter(household_id=household_id).select_related("category").order_by("-pk")
+    return {"leads": [(lead, signals_for(lead)[:30]) for lead in leads], "cases": list(cases[:5])}
 
 
 def county_range(code: int) -> tuple[int, int]:
     return subtree_range(code, Level.COUNTY)
+
+
+# -- cases --------------------------------------------------------------------------------------
+
+
+def cases_visible(user: Any) -> QuerySet[Any]:
+    from .models import Case
+
+    return Case.objects.visible_to(user).select_related("household", "village", "assigned_to", "category")
+
+
+def case_get(*, user: Any, pk: int) -> Any:
+    case = cases_visible(user).filter(pk=pk).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def worklist(*, user: Any, mine: bool = False, overdue: bool = False, state: str = "") -> QuerySet[Any]:
+    """Cases in the user's areas: in progress by default, soonest due first; `mine`, those the user
+    is responsible for; `overdue`, those past their deadline (the escalation list)."""
+    from django.utils import timezone
+
+    from .models import FINAL_STATES
+
+    cases = cases_visible(user)
+    cases = cases.filter(state=state) if state else cases.exclude(state__in=FINAL_STATES)
+    if mine:
+        cases = cases.filter(assigned_to=user)
+    if overdue:
+        cases = cases.exclude(state__in=FINAL_STATES).filter(due_on__lt=timezone.localdate())
+    return cases.order_by("due_on", "pk")

@@ -8,8 +8,8 @@ run by a worker:
 2. the registry is loaded in bulk (lnob.monitoring.load), the features computed and all rules
    evaluated in one vectorised pass (lnob.engine.monitor);
 3. the hits are written in bulk and kept for good; a household newly found at risk gets a lead,
-   one already holding an open lead gets the new evidence added to it (at most one open lead per
-   household, enforced by the database).
+   one already holding a current lead (open, or taken into a case not yet closed) gets the new
+   evidence added to it (at most one current lead per household, enforced by the database).
 
 Steps 2 and 3 run in one transaction: a sweep either leaves all its results or none. The same
 as-of date over the same registry gives the same hits, whatever the order of rows.
@@ -361,7 +361,7 @@ def _leads(sweep: Sweep, snapshot: list[dict[str, Any]]) -> dict[str, int]:
             FROM {hit} h
             WHERE h.sweep_id = {p} AND h.baseline = {p}
               AND NOT EXISTS (SELECT 1 FROM {lead} l
-                              WHERE l.household_id = h.household_id AND l.status = 'open')
+                              WHERE l.household_id = h.household_id AND l.closed_at IS NULL)
             GROUP BY h.household_id
             ORDER BY h.household_id
             """,  # noqa: S608 - our table names
@@ -375,7 +375,7 @@ def _leads(sweep: Sweep, snapshot: list[dict[str, Any]]) -> dict[str, int]:
             SELECT l.id, 'sweep', h.sweep_id, h.rule_code, {risk_json}, h.evidence, '',
                    {p}, {p}
             FROM {hit} h
-            JOIN {lead} l ON l.household_id = h.household_id AND l.status = 'open'
+            JOIN {lead} l ON l.household_id = h.household_id AND l.closed_at IS NULL
             LEFT JOIN lnob_rule_risks r ON r.rule_code = h.rule_code
             WHERE h.sweep_id = {p} AND h.baseline = {p}
             ORDER BY h.household_id, h.rule_code
@@ -388,7 +388,7 @@ def _leads(sweep: Sweep, snapshot: list[dict[str, Any]]) -> dict[str, int]:
             UPDATE {lead} SET severity = m.severity
             FROM (SELECT household_id, MAX(severity) AS severity FROM {hit}
                   WHERE sweep_id = {p} AND baseline = {p} GROUP BY household_id) m
-            WHERE {lead}.household_id = m.household_id AND {lead}.status = 'open'
+            WHERE {lead}.household_id = m.household_id AND {lead}.closed_at IS NULL
               AND {lead}.severity < m.severity
             """,  # noqa: S608
             [sweep.pk, False],
@@ -405,7 +405,8 @@ def _scheduled() -> None:
 
 def schedule_due(today: dt.date | None = None) -> list[Sweep]:
     """The monthly sweep: for each county holding households, one sweep as of the last day of
-    the previous month, created once (calling this again the same month creates nothing)."""
+    the previous month, unless one of that date is done or under way (calling this again the same
+    month creates nothing)."""
     today = today or timezone.localdate()
     as_of = today.replace(day=1) - dt.timedelta(days=1)
     from lnob.registry.models import Household
@@ -416,9 +417,12 @@ def schedule_due(today: dt.date | None = None) -> list[Sweep]:
     for code in counties:
         if not Area.objects.filter(code=code).exists():
             continue
-        exists = Sweep.objects.filter(
-            county_id=code, as_of=as_of, kind=Sweep.Kind.SWEEP, trigger=Sweep.Trigger.SCHEDULE
-        ).exists()
+        # any sweep of that date already done or under way (the schedule's, or one started by hand)
+        exists = (
+            Sweep.objects.filter(county_id=code, as_of=as_of, kind=Sweep.Kind.SWEEP)
+            .exclude(status=Sweep.Status.FAILED)
+            .exists()
+        )
         if not exists:
             created.append(
                 sweep_create(actor=None, county_code=code, as_of=as_of, trigger=Sweep.Trigger.SCHEDULE)

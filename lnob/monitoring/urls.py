@@ -14,3 +14,10 @@ urlpatterns: list[URLPattern] = [
     path("sweeps/<int:pk>/", views.sweep_detail, name="sweep_detail"),
     path("leads/", views.lead_list, name="lead_list"),
 ]
+
+urlpatterns += [
+    path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/notice", views.case_notice, name="case_notice"),
+]

@@ -18,7 +18,7 @@ from lnob.registry.selectors import today
 
 from . import services
 from .forms import PolicyForm
-from .models import PolicyVersion
+from .models import CaseState, PolicyVersion
 from .policy import FIELDS, policy_for
 
 
@@ -310,3 +310,176 @@ def policy_what_if(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, err.message)
         return redirect("policy_rules", pk=version.pk)
     return redirect("sweep_detail", pk=sweep.pk)
+
+
+# -- leads and cases ----------------------------------------------------------------------------
+
+
+@login_required
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from lnob.areas.scoping import can
+
+    from . import cases, selectors
+    from .forms import LeadAcceptForm, LeadDismissForm
+
+    try:
+        lead = selectors.lead_get(user=request.user, pk=pk)
+    except NotFound:
+        raise _not_found() from None
+    accept = LeadAcceptForm(request.POST if request.POST.get("do") == "accept" else None)
+    dismiss = LeadDismissForm(request.POST if request.POST.get("do") == "dismiss" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "accept" and accept.is_valid():
+                case = cases.lead_accept(actor=request.user, lead=lead, **accept.cleaned_data)
+                return redirect("case_detail", pk=case.pk)
+            if request.POST.get("do") == "dismiss" and dismiss.is_valid():
+                cases.lead_dismiss(actor=request.user, lead=lead, reason=dismiss.cleaned_data["reason"])
+                return redirect("lead_list")
+        except NotFound:
+            raise _not_found() from None
+        except DomainError as err:
+            (accept if request.POST.get("do") == "accept" else dismiss).add_domain_error(err)
+    return render(
+        request,
+        "monitoring/lead_detail.html",
+        {
+            "lead": lead,
+            "signals": selectors.signals_for(lead),
+            "accept": accept,
+            "dismiss": dismiss,
+            "can_act": lead.status == "open" and can(request.user, Capability.CASE_VILLAGE, lead.village_id),
+            "case": lead.cases.order_by("-pk").first(),
+        },
+    )
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    from . import cases, selectors
+
+    if not scope_ranges(request.user):
+        raise _not_found()
+    mine = request.GET.get("mine") == "1"
+    overdue = request.GET.get("overdue") == "1"
+    state = request.GET.get("state", "")
+    rows = selectors.worklist(user=request.user, mine=mine, overdue=overdue, state=state)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    day = today()
+    return render(
+        request,
+        "monitoring/cases.html",
+        {
+            "page": page,
+            "mine": mine,
+            "overdue": overdue,
+            "state": state,
+            "late": {c.pk for c in page if cases.is_overdue(c, day)},
+            "states": CaseState.choices,
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from . import cases, selectors
+    from .forms import AssignForm, StepForm
+
+    try:
+        case = selectors.case_get(user=request.user, pk=pk)
+    except NotFound:
+        raise _not_found() from None
+    actions = cases.actions_for(request.user, case)
+    form = None
+    if request.method == "POST" and request.POST.get("do") == "step":
+        form = StepForm(request.POST, actions=actions, case=case)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                cases.case_step(
+                    actor=request.user,
+                    case=case,
+                    action=data.pop("action"),
+                    comment=data.pop("comment"),
+                    expected_state=data.pop("expected_state"),
+                    **{k: v for k, v in data.items() if v not in (None, "", [])},
+                )
+            except NotFound:
+                raise _not_found() from None
+            except DomainError as err:
+                form.add_domain_error(err)
+            else:
+                return redirect("case_detail", pk=case.pk)
+    assign = AssignForm(request.POST if request.POST.get("do") == "assign" else None, case=case)
+    if request.method == "POST" and request.POST.get("do") == "assign" and assign.is_valid():
+        try:
+            cases.case_assign(
+                actor=request.user,
+                case=case,
+                assignee=assign.cleaned_data["assignee"],
+                comment=assign.cleaned_data["comment"],
+            )
+        except NotFound:
+            raise _not_found() from None
+        except DomainError as err:
+            assign.add_domain_error(err)
+        else:
+            return redirect("case_detail", pk=case.pk)
+    from lnob.areas.scoping import can
+
+    may_assign = not case.final and (
+        can(request.user, Capability.CASE_TOWNSHIP, case.village_id)
+        or can(request.user, Capability.CASE_COUNTY, case.village_id)
+    )
+    return render(
+        request,
+        "monitoring/case_detail.html",
+        {
+            "case": case,
+            "events": case.events.select_related("actor"),
+            "forms": [
+                (
+                    a,
+                    cases.ACTION_NAMES[a],
+                    form
+                    if form is not None and form.data.get("action") == a
+                    else StepForm(actions=actions, case=case, initial={"action": a}),
+                )
+                for a in actions
+            ],
+            "assign": assign if may_assign else None,
+            # a step no longer on offer (the case moved on): its refusal shows above the forms
+            "step_error": (
+                form.non_field_errors()
+                if form is not None and form.data.get("action") not in actions
+                else None
+            ),
+            "overdue": cases.is_overdue(case),
+            "signals": selectors.signals_for(case.lead)[:20] if case.lead else [],
+        },
+    )
+
+
+@login_required
+def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    from lnob.exchange.notice import village_notice
+
+    from . import selectors
+
+    try:
+        case = selectors.case_get(user=request.user, pk=pk)
+        if case.notice_start is None or case.notice_end is None:
+            raise NotFound()
+        body = village_notice(
+            user=request.user,
+            village=case.village_id,
+            households=[case.household.number],
+            title=_("{village}拟纳入防止返贫监测对象公示").format(village=case.village.name),
+            start=case.notice_start,
+            days=(case.notice_end - case.notice_start).days + 1,
+        )
+    except NotFound:
+        raise _not_found() from None
+    return HttpResponse(body, content_type="text/html; charset=utf-8")

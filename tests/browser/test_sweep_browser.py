@@ -46,6 +46,8 @@ def test_sweep_from_the_button_to_the_cadres_lead(
     leads = page.get_by_test_id("leads").inner_text()
     assert A in leads and B not in leads
     page.click(f"[data-testid=leads] >> text={A}")
+    assert "6,000" in page.get_by_test_id("signals").inner_text()  # the lead, with its evidence
+    page.click(f"h1 >> text={A}")  # and the household's own page says why, too
     risk = page.get_by_test_id("household-risk").inner_text()
     assert "脱贫户近 12 个月人均纯收入 6,000 元，低于监测范围 8,700 元" in risk
     shot(page, "household-risk")

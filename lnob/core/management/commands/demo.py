@@ -39,14 +39,30 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<22} {password:<18} {role} · {area}")
 
     def _generate(self, county: Area, persons: int, seed: int) -> None:
+        import datetime as dt
+
+        from django.utils import timezone
+
         from lnob.engine.synth import generate
+        from lnob.monitoring.sweeps import sweep_create, sweep_run
         from lnob.registry.bulk import load_synth_county
 
         started = time.perf_counter()
-        synth = generate(persons=persons, seed=seed, county_code=county.code, county_name=county.name)
+        # the registry runs up to the end of last month, and the month's sweep has been done
+        as_of = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+        synth = generate(
+            persons=persons, seed=seed, county_code=county.code, county_name=county.name, as_of=as_of
+        )
         counts = load_synth_county(synth)
         took = time.perf_counter() - started
         self.stdout.write(f"Generated {county.name}: {counts} in {took:.1f} s")
+        sweep = sweep_run(
+            sweep_create(actor=None, county_code=county.code, as_of=as_of, trigger="command", enqueue=False)
+        )
+        self.stdout.write(
+            f"Monitoring sweep as of {as_of}: {sweep.counts['flagged']:,} of {sweep.counts['households']:,} "
+            f"households at risk, {sweep.counts['leads_opened']:,} leads"
+        )
 
     @transaction.atomic
     def _users(self, county: Area) -> list[tuple[str, str, str, str]]:
