@@ -338,3 +338,40 @@ def case_step(request: HttpRequest, pk: int, body: StepIn) -> Any:
         **data,
     )
     return _case_out(selectors.case_get(user=request.user, pk=pk))
+
+
+class ReportIn(Schema):
+    channel: str
+    risk_types: list[str]
+    note: str
+    observed_on: dt.date | None = None
+
+
+class ReportOut(Schema):
+    lead: int
+    household: str
+    channel: str
+    risk_types: list[str]
+    observed_on: dt.date
+
+
+@router.post("/monitoring/households/{number}/reports", response={201: ReportOut})
+def report(request: HttpRequest, number: str, body: ReportIn) -> Any:
+    """A household's own report (channel self_report, filed for it) or a cadre's (cadre)."""
+    from lnob.monitoring.cases import report_risk
+    from lnob.registry.models import Household
+
+    household = Household.objects.visible_to(request.user).filter(number=number).first()
+    if household is None:
+        raise NotFound()
+    signal = report_risk(actor=request.user, household=household, **body.model_dump())
+    return Status(
+        201,
+        {
+            "lead": signal.lead_id,
+            "household": number,
+            "channel": signal.channel,
+            "risk_types": list(signal.risk_types),
+            "observed_on": signal.observed_on,
+        },
+    )

@@ -320,3 +320,59 @@ def actions_for(user: Any, case: Case) -> list[str]:
 
 def is_overdue(case: Case, today: dt.date | None = None) -> bool:
     return not case.final and (today or _today()) > case.due_on
+
+
+# -- reports: leads from people, not from sweeps -----------------------------------------------
+
+REPORT_CHANNELS = ("self_report", "cadre")
+
+
+@transaction.atomic
+def report_risk(
+    *,
+    actor: Any,
+    household: Any,
+    channel: str,
+    risk_types: list[str],
+    note: str,
+    observed_on: dt.date | None = None,
+) -> Any:
+    """A household's own report (自主申报, filed by a cadre for it, or through the API) or a cadre's
+    report (干部排查): evidence on the household's current lead, or a new lead. Returns the signal."""
+    from lnob.registry.models import RiskType
+
+    from .models import Signal
+
+    if not can(actor, Capability.VIEW_REGISTRY, household.village_id):
+        raise NotFound()
+    if not can(actor, VILLAGE, household.village_id):
+        raise DomainError("channel", channel, _role_needed(VILLAGE))
+    if channel not in REPORT_CHANNELS:
+        raise DomainError("channel", channel, _("来源应为农户自主申报或干部排查"))
+    known = set(RiskType.objects.filter(active=True).values_list("code", flat=True))
+    risks = list(dict.fromkeys(risk_types or []))
+    if not risks:
+        raise DomainError("risk_types", "", _("请选择至少一个风险类型"))
+    for risk in risks:
+        if risk not in known:
+            raise DomainError("risk_types", risk, _("未知的风险类型"))
+    text = (note or "").strip()
+    if not text:
+        raise DomainError("note", "", _("请说明情况（发生了什么、何时、影响如何）"))
+    day = observed_on or _today()
+    if day > _today() or day < _today() - dt.timedelta(days=366):
+        raise DomainError("observed_on", day.isoformat(), _("日期应在过去一年之内"))
+    with set_actor(actor):
+        lead = Lead.objects.select_for_update().filter(household=household, closed_at__isnull=True).first()
+        if lead is None:
+            lead = Lead.objects.create(
+                household=household,
+                village_id=household.village_id,
+                opened_at=timezone.now(),
+                first_channel=channel,
+                severity=2,
+            )
+        signal = Signal.objects.create(
+            lead=lead, channel=channel, risk_types=risks, note=text[:500], observed_on=day, reported_by=actor
+        )
+    return signal

@@ -175,3 +175,22 @@ class AssignForm(DomainErrorFormMixin, forms.Form):
         self.fields["assignee"].queryset = users.filter(  # type: ignore[attr-defined]
             pk__in=[u.pk for u in users if can(u, Capability.CASE_VILLAGE, village)]
         )
+
+
+class ReportForm(DomainErrorFormMixin, forms.Form):
+    channel = forms.ChoiceField(
+        label=_("来源"),
+        choices=[("self_report", _("农户自主申报（代为登记）")), ("cadre", _("干部排查发现"))],
+    )
+    risk_types = forms.MultipleChoiceField(label=_("风险类型"), widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(
+        label=_("情况说明"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("发生了什么、何时、对收入或支出有何影响"),
+    )  # fmt: skip
+    observed_on = forms.DateField(label=_("发生日期"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from lnob.registry.models import RiskType
+
+        super().__init__(*args, **kwargs)
+        self.fields["risk_types"].choices = [(r.code, str(r)) for r in RiskType.objects.filter(active=True)]  # type: ignore[attr-defined]

@@ -161,8 +161,16 @@ def signals_for(lead: Lead) -> list[SignalView]:
             rule = rule_names(sweep).get(signal.rule_code)
             params = _params(sweep)
         text = explain(rule, signal.evidence, params) if signal.evidence else signal.note
-        out.append(SignalView(signal, rule["name_zh"] if rule else signal.rule_code, text))
+        name = rule["name_zh"] if rule else signal.rule_code or _risk_names(signal.risk_types)
+        out.append(SignalView(signal, name, text))
     return out
+
+
+def _risk_names(codes: list[str]) -> str:
+    from lnob.registry.models import RiskType
+
+    names = {r.code: str(r) for r in RiskType.objects.filter(code__in=codes)}
+    return "、".join(names.get(c, c) for c in codes)
 
 
 def household_risk(*, user: Any, household_id: int) -> dict[str, Any]:
@@ -209,3 +217,97 @@ def worklist(*, user: Any, mine: bool = False, overdue: bool = False, state: str
     if overdue:
         cases = cases.exclude(state__in=FINAL_STATES).filter(due_on__lt=timezone.localdate())
     return cases.order_by("due_on", "pk")
+
+
+# -- the county dashboard -------------------------------------------------------------------------
+
+
+def dashboard(*, user: Any, months: int = 12) -> dict[str, Any]:
+    """Figures for the dashboard, all within the user's areas: monitored households by category and
+    risk type, the latest sweep's households at risk by rule and village, overdue cases, and the
+    monthly trend of leads and approvals."""
+    import datetime as dt
+
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    from lnob.registry.models import RiskType
+
+    from .models import FINAL_STATES, Case, MonitoringCategory
+
+    today = timezone.localdate()
+    leads = Lead.objects.visible_to(user)
+    cases = Case.objects.visible_to(user)
+    monitored = cases.filter(state="approved", kind="identification")
+    names = {c.code: c.name_zh for c in MonitoringCategory.objects.all()}
+    by_category = [
+        {"code": row["category_id"], "name": names.get(row["category_id"], row["category_id"]), "n": row["n"]}
+        for row in monitored.values("category_id").annotate(n=Count("pk")).order_by("category_id")
+    ]
+    risk_names = {r.code: str(r) for r in RiskType.objects.all()}
+    risk_counts: dict[str, int] = {}
+    for risks in monitored.values_list("risk_types", flat=True):
+        for code in risks or []:
+            risk_counts[code] = risk_counts.get(code, 0) + 1
+    by_risk = [
+        {"code": c, "name": risk_names.get(c, c), "n": n}
+        for c, n in sorted(risk_counts.items(), key=lambda x: -x[1])
+    ]
+    latest = sweeps_visible(user).filter(kind="sweep", status="done").order_by("-as_of", "-pk").first()
+    by_rule: list[dict[str, Any]] = []
+    by_village: list[dict[str, Any]] = []
+    flagged = 0
+    if latest is not None:
+        rules = rule_names(latest)
+        hits = SweepHit.objects.visible_to(user).filter(sweep=latest, baseline=False)
+        flagged = hits.values("household_id").distinct().count()
+        by_rule = [
+            {"code": code, "name": rules.get(code, {}).get("name_zh", code), "n": n}
+            for code, n in hits.values_list("rule_code").annotate(n=Count("household_id", distinct=True))
+        ]
+        by_rule.sort(key=lambda r: -r["n"])
+        by_village = [
+            {"code": row["village_id"], "name": row["village__name"], "n": row["households"]}
+            for row in sweep_by_village(user=user, sweep=latest)[:15]
+        ]
+    overdue = cases.exclude(state__in=FINAL_STATES).filter(due_on__lt=today)
+    first = today.year * 12 + today.month - 1 - (months - 1)  # months since year 0, the first shown
+    start = dt.date(first // 12, first % 12 + 1, 1)
+    month_keys = []
+    day = start
+    while day <= today:
+        month_keys.append(day.strftime("%Y-%m"))
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+
+    def monthly(qs: QuerySet[Any], field: str) -> list[int]:
+        counts = {
+            row["m"].strftime("%Y-%m"): row["n"]
+            for row in qs.filter(**{f"{field}__date__gte": start})
+            .annotate(m=TruncMonth(field))
+            .values("m")
+            .annotate(n=Count("pk"))
+        }
+        return [counts.get(k, 0) for k in month_keys]
+
+    return {
+        "totals": {
+            "open_leads": leads.filter(status="open").count(),
+            "in_progress": cases.exclude(state__in=FINAL_STATES).count(),
+            "monitored": monitored.count(),
+            "overdue": overdue.count(),
+            "flagged": flagged,
+        },
+        "latest": latest,
+        "by_category": by_category,
+        "by_risk": by_risk,
+        "by_rule": by_rule,
+        "by_village": by_village,
+        "overdue": list(
+            overdue.select_related("household", "village", "assigned_to").order_by("due_on")[:10]
+        ),
+        "trend": {
+            "months": month_keys,
+            "leads": monthly(leads, "opened_at"),
+            "approved": monthly(monitored.filter(closed_at__isnull=False), "closed_at"),
+        },
+    }

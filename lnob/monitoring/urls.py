@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("sweeps/", views.sweep_list, name="sweep_list"),
     path("sweeps/<int:pk>/", views.sweep_detail, name="sweep_detail"),
     path("leads/", views.lead_list, name="lead_list"),
+    path("dashboard/", views.dashboard, name="monitoring_dashboard"),
 ]
 
 urlpatterns += [
@@ -21,3 +22,5 @@ urlpatterns += [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/notice", views.case_notice, name="case_notice"),
 ]
+
+urlpatterns += [path("households/<str:number>/report", views.household_report, name="household_report")]

@@ -483,3 +483,54 @@ def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise _not_found() from None
     return HttpResponse(body, content_type="text/html; charset=utf-8")
+
+
+@login_required
+def household_report(request: HttpRequest, number: str) -> HttpResponse:
+    """A cadre records a household's own report, or their own finding: evidence on its lead."""
+    from lnob.registry.models import Household
+
+    from . import cases
+    from .forms import ReportForm
+
+    household = Household.objects.visible_to(request.user).filter(number=number).first()
+    if household is None:
+        raise _not_found()
+    form = ReportForm(request.POST or None, initial={"observed_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal = cases.report_risk(actor=request.user, household=household, **form.cleaned_data)
+        except NotFound:
+            raise _not_found() from None
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            return redirect("lead_detail", pk=signal.lead_id)
+    return render(
+        request, "web/form.html", {"form": form, "title": _("登记风险线索"), "household": household}
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from . import selectors
+
+    if not scope_ranges(request.user):
+        raise _not_found()
+    data = selectors.dashboard(user=request.user)
+    charts = {
+        "category": [{"name": r["name"], "value": r["n"]} for r in data["by_category"]],
+        "risk": {"names": [r["name"] for r in data["by_risk"]], "values": [r["n"] for r in data["by_risk"]]},
+        "rule": {"names": [r["name"] for r in data["by_rule"]], "values": [r["n"] for r in data["by_rule"]]},
+        "village": {
+            "names": [r["name"] for r in data["by_village"]],
+            "values": [r["n"] for r in data["by_village"]],
+        },
+        "trend": data["trend"],
+        "labels": {
+            "leads": _("新线索"),
+            "approved": _("新纳入监测"),
+            "households": _("户数"),
+        },
+    }
+    return render(request, "monitoring/dashboard.html", {"d": data, "charts": charts})

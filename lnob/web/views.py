@@ -108,14 +108,19 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
         "audit": audit.entries_for(user=request.user, household=view.household.pk)[:50],
         "can_edit": _can_edit(request, view.household.village_id),
         "risk": household_risk(user=request.user, household_id=view.household.pk),
+        "can_report": _can(request, Capability.CASE_VILLAGE, view.household.village_id),
     }
     return render(request, "web/household_detail.html", context)
 
 
 def _can_edit(request: HttpRequest, area: int) -> bool:
+    return _can(request, Capability.EDIT_REGISTRY, area)
+
+
+def _can(request: HttpRequest, capability: Capability, area: int) -> bool:
     from lnob.areas.scoping import can
 
-    return can(request.user, Capability.EDIT_REGISTRY, area)
+    return can(request.user, capability, area)
 
 
 @login_required

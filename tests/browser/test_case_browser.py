@@ -83,3 +83,10 @@ def test_a_lead_through_every_step(page: Any, live_server: Any, world: Any, lead
     assert page.get_by_test_id("category").inner_text() == "脱贫不稳定户"
     assert len(page.get_by_test_id("events").locator("tbody tr").all()) == 7
     shot(page, "case-approved")
+
+    page.click("nav.menu >> text=监测总览")
+    assert page.get_by_test_id("total-monitored").inner_text() == "1"
+    page.locator("[data-testid=chart-category] svg").first.wait_for()
+    assert "脱贫不稳定户" in page.get_by_test_id("chart-category").inner_text()
+    page.locator("[data-testid=chart-trend] svg").first.wait_for()
+    shot(page, "dashboard")
