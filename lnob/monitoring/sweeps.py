@@ -389,12 +389,14 @@ def _leads(sweep: Sweep, snapshot: list[dict[str, Any]]) -> dict[str, int]:
             FROM (SELECT household_id, MAX(severity) AS severity FROM {hit}
                   WHERE sweep_id = {p} AND baseline = {p} GROUP BY household_id) m
             WHERE {lead}.household_id = m.household_id AND {lead}.closed_at IS NULL
-              AND {lead}.severity < m.severity
-            """,  # noqa: S608
-            [sweep.pk, False],
+              AND {lead}.severity < m.severity AND {lead}.opened_at < {p}
+            """,  # noqa: S608 - leads opened just now have their severity already
+            [sweep.pk, False, now],
         )
+        cursor.execute(f"SELECT COUNT(DISTINCT lead_id) FROM {signal} WHERE sweep_id = {p}", [sweep.pk])  # noqa: S608
+        touched = int(cursor.fetchone()[0])
     drop_temp("lnob_rule_risks")
-    return {"leads_opened": opened, "signals": signals, "leads_with_new_evidence": 0}
+    return {"leads_opened": opened, "signals": signals, "leads_with_new_evidence": touched - opened}
 
 
 @periodic("monitoring.schedule", seconds=3600)

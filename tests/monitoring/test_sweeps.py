@@ -62,6 +62,7 @@ def test_each_flagged_household_gets_one_lead_and_new_signals_merge_into_it(worl
     assert Lead.objects.filter(status="open").count() == 2
     second = _run(world.zx_admin)
     assert second.counts["leads_opened"] == 0 and second.counts["signals"] == 2
+    assert (first.counts["leads_with_new_evidence"], second.counts["leads_with_new_evidence"]) == (0, 2)
     lead = Lead.objects.get(household=county["a"])
     assert lead.signals.count() == 2 and {s.sweep_id for s in lead.signals.all()} == {first.pk, second.pk}
     assert Lead.objects.filter(household=county["a"]).count() == 1
