@@ -216,7 +216,7 @@ def _stages(folder: Path) -> dict[str, float]:
     from lnob.registry.models import RiskType
 
     as_of = dt.date.fromisoformat((folder / "as_of").read_text())
-    inputs = load(COUNTY, as_of, fast=True)
+    inputs = load(COUNTY, as_of, fast=True).collect()  # both engines start from the same tables
     risk_types = tuple(RiskType.objects.filter(active=True).order_by("code").values_list("code", flat=True))
     settings = F.Settings(as_of=as_of, risk_types=risk_types)
     params = parameters(policy_for(COUNTY, as_of))

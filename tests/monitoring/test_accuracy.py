@@ -52,8 +52,8 @@ def _sorted(inputs: object) -> dict[str, pl.DataFrame]:
 
 def test_both_ways_of_reading_the_registry_give_the_same_tables(synth):
     as_of = synth.as_of
-    fast = _sorted(load.load(COUNTY, as_of, fast=True))
-    plain = _sorted(load.load(COUNTY, as_of, fast=False))
+    fast = _sorted(load.load(COUNTY, as_of, fast=True).collect())
+    plain = _sorted(load.load(COUNTY, as_of, fast=False).collect())
     for name in fast:
         assert_frame_equal(fast[name], plain[name])
     assert fast["persons"].height == synth.memberships.filter(pl.col("left").is_null()).height

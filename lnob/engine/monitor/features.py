@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -54,13 +55,24 @@ AVAILABLE_ENROLMENT = ("not_in_school", "dropped_out")
 
 @dataclass(frozen=True)
 class Inputs:
-    """The registry as of a date: one frame per kind of row, typed as above."""
+    """The registry as of a date: one frame per kind of row, typed as above. Frames may be lazy
+    (the loader's are): `compute` folds them into its own plan."""
 
-    households: pl.DataFrame
-    persons: pl.DataFrame
-    incomes: pl.DataFrame
-    expenditures: pl.DataFrame
-    shocks: pl.DataFrame
+    households: Any
+    persons: Any
+    incomes: Any
+    expenditures: Any
+    shocks: Any
+
+    def collect(self) -> Inputs:
+        """The same inputs as data frames."""
+
+        def eager(frame: Any) -> pl.DataFrame:
+            return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+
+        return Inputs(
+            *(eager(getattr(self, f)) for f in ("households", "persons", "incomes", "expenditures", "shocks"))
+        )
 
 
 @dataclass(frozen=True)
