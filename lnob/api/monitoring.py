@@ -375,3 +375,68 @@ def report(request: HttpRequest, number: str, body: ReportIn) -> Any:
             "observed_on": signal.observed_on,
         },
     )
+
+
+class MeasureIn(Schema):
+    type: str
+    start: dt.date
+    responsible: str
+    end: dt.date | None = None
+    note: str = ""
+    no_labour_override: bool = False
+    override_reason: str = ""
+
+
+class MeasureOut(Schema):
+    id: int
+    type: str
+    kind: str
+    start: dt.date
+    end: dt.date | None
+    responsible: str
+    status: str
+    no_labour_override: bool
+    override_reason: str
+
+
+class MeasureStatusIn(Schema):
+    status: str
+    end: dt.date | None = None
+
+
+def _measure_out(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "type": m.type,
+        "kind": m.kind,
+        "start": m.start,
+        "end": m.end,
+        "responsible": m.responsible,
+        "status": m.status,
+        "no_labour_override": m.no_labour_override,
+        "override_reason": m.override_reason,
+    }
+
+
+@router.get("/monitoring/cases/{pk}/measures", response=list[MeasureOut])
+def list_measures(request: HttpRequest, pk: int) -> Any:
+    return [_measure_out(m) for m in selectors.case_get(user=request.user, pk=pk).measures.all()]
+
+
+@router.post("/monitoring/cases/{pk}/measures", response={201: MeasureOut})
+def add_measure(request: HttpRequest, pk: int, body: MeasureIn) -> Any:
+    from lnob.monitoring.cases import measure_add
+
+    case = selectors.case_get(user=request.user, pk=pk)
+    return Status(201, _measure_out(measure_add(actor=request.user, case=case, **body.model_dump())))
+
+
+@router.post("/monitoring/measures/{pk}/status", response=MeasureOut)
+def measure_status(request: HttpRequest, pk: int, body: MeasureStatusIn) -> Any:
+    from lnob.monitoring.cases import measure_status as set_status
+    from lnob.monitoring.models import Measure
+
+    measure = Measure.objects.visible_to(request.user).filter(pk=pk).first()
+    if measure is None:
+        raise NotFound()
+    return _measure_out(set_status(actor=request.user, measure=measure, **body.model_dump()))

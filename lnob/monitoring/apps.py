@@ -10,7 +10,7 @@ class MonitoringConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import sweeps  # noqa: F401  registers the sweep task and the monthly schedule
-        from .models import Case, Lead, MonitoringCategory, PolicyVersion, Rule, Sweep
+        from .models import Case, Lead, Measure, MonitoringCategory, PolicyVersion, Rule, Sweep
 
         auditlog.register(PolicyVersion)
         auditlog.register(MonitoringCategory)
@@ -18,3 +18,4 @@ class MonitoringConfig(AppConfig):
         auditlog.register(Sweep, include_fields=["county", "as_of", "kind", "draft", "trigger", "status"])
         auditlog.register(Lead)
         auditlog.register(Case)
+        auditlog.register(Measure)

@@ -376,3 +376,122 @@ def report_risk(
             lead=lead, channel=channel, risk_types=risks, note=text[:500], observed_on=day, reported_by=actor
         )
     return signal
+
+
+# -- assistance plans (帮扶计划) ----------------------------------------------------------------
+
+MEASURE_FLOW = {
+    # status -> statuses it may move to
+    "planned": {"active", "stopped"},
+    "active": {"done", "stopped"},
+    "done": set(),
+    "stopped": set(),
+}
+
+
+def household_has_labour(household: Any, day: dt.date | None = None) -> bool:
+    """Whether any member on the day is able to work (full or partial capacity), as the household
+    page derives it (recorded overrides win)."""
+    from django.conf import settings
+
+    from lnob.registry.models import Membership, PersonVersion
+    from lnob.registry.rules import age_on, derive_labour_capacity
+
+    day = day or _today()
+    members = Membership.objects.filter(household=household, joined__lte=day).exclude(left__lte=day)
+    people = {m.person_id: m.person.birth_date for m in members.select_related("person")}
+    versions = PersonVersion.objects.filter(person_id__in=people, valid_from__lte=day).exclude(
+        valid_to__lte=day
+    )
+    for v in versions:
+        capacity = v.labour_override or derive_labour_capacity(
+            age=age_on(people[v.person_id], day),
+            health=v.health,
+            disability_grade=v.disability_grade,
+            working_age=tuple(settings.LNOB_WORKING_AGE),  # type: ignore[arg-type]
+        )
+        if capacity in ("full", "partial"):
+            return True
+    return False
+
+
+@transaction.atomic
+def measure_add(
+    *,
+    actor: Any,
+    case: Case,
+    type: str,
+    start: dt.date,
+    responsible: str,
+    end: dt.date | None = None,
+    note: str = "",
+    no_labour_override: bool = False,
+    override_reason: str = "",
+) -> Any:
+    """Add a measure to a monitored household's plan (or to a fast-track case's, help first).
+
+    A household with no member able to work gets developmental measures (jobs, training, loans…)
+    only when the cadre says why (no_labour_override with a reason): the policy expects protective
+    measures for it."""
+    from .models import PROTECTIVE, Measure, MeasureType
+
+    locked = Case.objects.select_for_update().filter(pk=case.pk).first()
+    if locked is None or not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise NotFound()
+    if not (can(actor, VILLAGE, locked.village_id) or can(actor, COUNTY, locked.village_id)):
+        raise DomainError("type", type, _("帮扶措施由村干部或县级管理员安排"))
+    if not (locked.state == CaseState.APPROVED or (locked.fast_track and not locked.final)):
+        raise DomainError("case", case.pk, _("纳入监测后（或先帮扶后认定的案件）才能安排帮扶措施"))
+    if type not in MeasureType.values:
+        raise DomainError("type", type, _("未知的帮扶措施"))
+    if end is not None and end < start:
+        raise DomainError("end", end.isoformat(), _("结束日期不能早于开始日期"))
+    who = (responsible or "").strip()
+    if not who:
+        raise DomainError("responsible", "", _("请填写责任人"))
+    reason = (override_reason or "").strip()
+    developmental = type not in PROTECTIVE
+    if developmental and not household_has_labour(locked.household, start):
+        if not no_labour_override:
+            raise DomainError(
+                "type", type, _("该户没有劳动能力成员，开发式措施须说明理由（勾选“仍安排”并填写理由）")
+            )
+        if not reason:
+            raise DomainError("override_reason", "", _("请写明为何仍安排开发式措施"))
+    with set_actor(actor):
+        return Measure.objects.create(
+            case=locked,
+            household_id=locked.household_id,
+            village_id=locked.village_id,
+            type=type,
+            start=start,
+            end=end,
+            responsible=who[:100],
+            note=(note or "").strip()[:500],
+            no_labour_override=bool(no_labour_override and reason),
+            override_reason=reason[:300] if no_labour_override else "",
+            created_by=actor,
+        )
+
+
+@transaction.atomic
+def measure_status(*, actor: Any, measure: Any, status: str, end: dt.date | None = None) -> Any:
+    from .models import Measure
+
+    locked = Measure.objects.select_for_update().filter(pk=measure.pk).first()
+    if locked is None or not Measure.objects.visible_to(actor).filter(pk=measure.pk).exists():
+        raise NotFound()
+    if not (can(actor, VILLAGE, locked.village_id) or can(actor, COUNTY, locked.village_id)):
+        raise DomainError("status", status, _("帮扶措施由村干部或县级管理员安排"))
+    if status not in MEASURE_FLOW.get(locked.status, set()):
+        raise DomainError(
+            "status", status, _("措施当前为“{now}”，不能改为该状态").format(now=locked.get_status_display())
+        )
+    with set_actor(actor):
+        locked.status = status
+        if status in ("done", "stopped"):
+            locked.end = end or locked.end or _today()
+            if locked.end < locked.start:
+                raise DomainError("end", locked.end.isoformat(), _("结束日期不能早于开始日期"))
+        locked.save(update_fields=["status", "end"])
+    return locked

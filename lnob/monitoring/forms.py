@@ -194,3 +194,21 @@ class ReportForm(DomainErrorFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["risk_types"].choices = [(r.code, str(r)) for r in RiskType.objects.filter(active=True)]  # type: ignore[attr-defined]
+
+
+class MeasureForm(DomainErrorFormMixin, forms.Form):
+    type = forms.ChoiceField(label=_("措施"))
+    start = forms.DateField(label=_("开始日期"), widget=DATE)
+    end = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
+    responsible = forms.CharField(label=_("责任人"), max_length=100)
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+    no_labour_override = forms.BooleanField(label=_("无劳动能力户仍安排开发式措施"), required=False)
+    override_reason = forms.CharField(label=_("理由"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from lnob.monitoring.models import PROTECTIVE, MeasureType
+
+        super().__init__(*args, **kwargs)
+        developmental = [(v, lbl) for v, lbl in MeasureType.choices if v not in PROTECTIVE]
+        protective = [(v, lbl) for v, lbl in MeasureType.choices if v in PROTECTIVE]
+        self.fields["type"].choices = [(_("开发式"), developmental), (_("保障性"), protective)]  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -457,3 +457,79 @@ class CaseEvent(models.Model):
     @property
     def to_label(self) -> str:
         return str(dict(CaseState.choices).get(self.to_state, self.to_state))
+
+
+class MeasureType(models.TextChoices):
+    """Assistance measures (帮扶措施). Developmental ones build the household's own income;
+    protective ones secure its basic living."""
+
+    JOB_REFERRAL = "job_referral", _("就业推荐")
+    WORKSHOP_JOB = "workshop_job", _("帮扶车间就业")
+    TRAINING = "training", _("技能培训")
+    PUBLIC_WELFARE_POST = "public_welfare_post", _("公益性岗位")
+    TRANSPORT_SUBSIDY = "transport_subsidy", _("交通补贴")
+    LOAN = "loan", _("小额信贷")
+    INDUSTRY_SUPPORT = "industry_support", _("产业帮扶")
+    DIBAO = "dibao", _("低保")
+    TEKUN = "tekun", _("特困供养")
+    TEMPORARY_ASSISTANCE = "temporary_assistance", _("临时救助")
+    MEDICAL_ASSISTANCE = "medical_assistance", _("医疗救助")
+
+
+PROTECTIVE = frozenset(
+    {MeasureType.DIBAO, MeasureType.TEKUN, MeasureType.TEMPORARY_ASSISTANCE, MeasureType.MEDICAL_ASSISTANCE}
+)
+
+
+class Measure(models.Model):
+    """One measure of a monitored household's assistance plan (帮扶计划)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("计划")
+        ACTIVE = "active", _("落实中")
+        DONE = "done", _("已完成")
+        STOPPED = "stopped", _("已终止")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="measures")
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="measures")
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
+    type = models.CharField(_("措施"), max_length=30, choices=MeasureType.choices)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+    responsible = models.CharField(_("责任人"), max_length=100)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    no_labour_override = models.BooleanField(_("无劳动能力户仍安排开发式措施"), default=False)
+    override_reason = models.CharField(_("理由"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VillageScoped.as_manager()
+
+    class Meta:
+        verbose_name = _("帮扶措施")
+        verbose_name_plural = _("帮扶措施")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="measure_dates"
+            ),
+            models.CheckConstraint(
+                condition=Q(no_labour_override=False) | ~Q(override_reason=""),
+                name="measure_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} · {self.get_type_display()}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"household": self.household_id, "area": self.village_id}
+
+    @property
+    def kind(self) -> str:
+        return "protective" if self.type in PROTECTIVE else "developmental"
+
+    @property
+    def kind_label(self) -> str:
+        return str(_("保障性")) if self.type in PROTECTIVE else str(_("开发式"))

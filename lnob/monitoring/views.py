@@ -429,6 +429,37 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("case_detail", pk=case.pk)
     from lnob.areas.scoping import can
 
+    from .forms import MeasureForm
+
+    measure_form = MeasureForm(request.POST if request.POST.get("do") == "measure" else None)
+    if request.method == "POST" and request.POST.get("do") == "measure" and measure_form.is_valid():
+        try:
+            cases.measure_add(actor=request.user, case=case, **measure_form.cleaned_data)
+        except NotFound:
+            raise _not_found() from None
+        except DomainError as err:
+            measure_form.add_domain_error(err)
+        else:
+            return redirect("case_detail", pk=case.pk)
+    if request.method == "POST" and request.POST.get("do") == "measure_status":
+        from .models import Measure
+
+        measure = Measure.objects.filter(case=case, pk=request.POST.get("measure") or 0).first()
+        if measure is None:
+            raise _not_found()
+        try:
+            cases.measure_status(actor=request.user, measure=measure, status=request.POST.get("status", ""))
+        except NotFound:
+            raise _not_found() from None
+        except DomainError as err:
+            from django.contrib import messages
+
+            messages.error(request, err.message)
+        return redirect("case_detail", pk=case.pk)
+    may_plan = (
+        can(request.user, Capability.CASE_VILLAGE, case.village_id)
+        or can(request.user, Capability.CASE_COUNTY, case.village_id)
+    ) and (case.state == "approved" or (case.fast_track and not case.final))
     may_assign = not case.final and (
         can(request.user, Capability.CASE_TOWNSHIP, case.village_id)
         or can(request.user, Capability.CASE_COUNTY, case.village_id)
@@ -458,6 +489,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "overdue": cases.is_overdue(case),
             "signals": selectors.signals_for(case.lead)[:20] if case.lead else [],
+            "measures": case.measures.all(),
+            "measure_form": measure_form if may_plan else None,
+            "may_plan": may_plan,
+            "flow": cases.MEASURE_FLOW,
         },
     )
 

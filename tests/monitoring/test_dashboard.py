@@ -8,40 +8,18 @@ from django.test import Client
 from django.utils import timezone
 
 from lnob.monitoring import selectors
-from lnob.monitoring.cases import case_step, lead_accept
+from lnob.monitoring.cases import lead_accept
 from lnob.monitoring.models import Case, Lead
 from lnob.monitoring.sweeps import sweep_create, sweep_run
+from tests.monitoring.helpers import monitor, sweep
 from tests.personas import ZX
 
 A = "5306271022010101"
 
 
 def _monitor_a(world):
-    sweep_run(
-        sweep_create(actor=None, county_code=ZX, as_of=dt.date(2026, 6, 30), trigger="command", enqueue=False)
-    )
-    case = lead_accept(actor=world.zx_cadre1, lead=Lead.objects.get(household__number=A), comment="核实")
-    today = timezone.localdate()
-    case_step(actor=world.zx_cadre1, case=case, action="visit", comment="入户", authorisation_signed_on=today)
-    case_step(actor=world.zx_cadre1, case=case, action="compare", comment="比对")
-    case_step(actor=world.zx_cadre1, case=case, action="village_review", comment="评议")
-    case_step(
-        actor=world.zx_cadre1,
-        case=case,
-        action="post_notice",
-        comment="公示",
-        notice_start=today - dt.timedelta(days=6),
-    )
-    case_step(actor=world.zx_township, case=case, action="township_review", comment="同意")
-    case_step(
-        actor=world.zx_admin,
-        case=case,
-        action="approve",
-        comment="纳入",
-        category="unstable_out_of_poverty",
-        risk_types=["illness"],
-    )
-    return case
+    sweep(ZX)
+    return monitor(world, A, cadre=world.zx_cadre1)
 
 
 def test_figures_follow_the_users_areas(world, county):
