@@ -45,6 +45,9 @@ STEPS: dict[str, Capability] = {
     "post_notice": VILLAGE,
     "township_review": TOWNSHIP,
     "approve": COUNTY,
+    # after an elimination was approved
+    "roll_back": COUNTY,
+    "re_mark": VILLAGE,
 }
 # who may turn a case down, by the step it is at
 REJECT_BY: dict[str, Capability] = {
@@ -68,7 +71,9 @@ ACTION_NAMES = {
     "post_notice": gettext_lazy("公示"),
     "township_review": gettext_lazy("乡镇审核"),
     "approve": gettext_lazy("县级审定"),
-    "reject": gettext_lazy("不予纳入"),
+    "reject": gettext_lazy("不予通过"),
+    "roll_back": gettext_lazy("风险消除回退"),
+    "re_mark": gettext_lazy("风险再标注"),
     "assign": gettext_lazy("指定责任人"),
 }
 DEFAULT_DAYS, DEFAULT_NOTICE_DAYS = 15, 5
@@ -220,8 +225,9 @@ def case_step(
         if locked.final:
             locked.closed_at = timezone.now()
         locked.save()
-        if action == "reject" and locked.lead_id:
+        if action == "reject" and locked.lead_id and locked.kind == Case.Kind.IDENTIFICATION:
             Lead.objects.filter(pk=locked.lead_id).update(closed_at=timezone.now(), closed_reason=text[:300])
+        _after_elimination_step(locked, action, actor, text, recorded)
         CaseEvent.objects.create(
             case=locked, action=action, from_state=before, to_state=locked.state, actor=actor, comment=text,
             data=recorded,
@@ -235,7 +241,8 @@ def _apply_data(case: Case, action: str, data: dict[str, Any], comment: str) -> 
     allowed = {
         "visit": {"authorisation_signed_on"},
         "post_notice": {"notice_start", "notice_days"},
-        "approve": {"category", "risk_types"},
+        "approve": {"category", "risk_types"} if case.kind == Case.Kind.IDENTIFICATION else set(),
+        "re_mark": {"risk_types"},
     }.get(action, set())
     unknown = set(data) - allowed
     if unknown:
@@ -263,7 +270,7 @@ def _apply_data(case: Case, action: str, data: dict[str, Any], comment: str) -> 
             end = case.notice_end.isoformat() if case.notice_end else ""
             raise DomainError("action", action, _("公示期至 {end} 结束，期满后方可审核").format(end=end))
         return {}
-    if action == "approve":
+    if action == "approve" and case.kind == Case.Kind.IDENTIFICATION:
         category = data.get("category") or ""
         if not MonitoringCategory.objects.filter(code=category).exists():
             raise DomainError("category", category, _("请选择监测对象类型"))
@@ -275,6 +282,14 @@ def _apply_data(case: Case, action: str, data: dict[str, Any], comment: str) -> 
             raise DomainError("risk_types", ",".join(risks), _("请选择至少一个风险类型"))
         case.category_id, case.risk_types = category, risks
         return {"category": category, "risk_types": risks}
+    if action == "re_mark":
+        from lnob.registry.models import RiskType
+
+        risks = list(data.get("risk_types") or [])
+        known = set(RiskType.objects.values_list("code", flat=True))
+        if not risks or any(r not in known for r in risks):
+            raise DomainError("risk_types", ",".join(risks), _("请选择至少一个风险类型"))
+        return {"risk_types": risks}
     if action == "reject":
         case.rejected_reason = comment[:500]
     return {}
@@ -304,9 +319,35 @@ def case_assign(*, actor: Any, case: Case, assignee: Any, comment: str) -> Case:
     return locked
 
 
+def _after_elimination_step(case: Case, action: str, actor: Any, comment: str, data: dict[str, Any]) -> None:
+    """What an elimination's approval, roll-back or re-mark does to the household's lead."""
+    if case.kind != Case.Kind.ELIMINATION or case.lead_id is None:
+        return
+    now = timezone.now()
+    if action == "approve":  # risk eliminated: the household's lead is closed
+        Lead.objects.filter(pk=case.lead_id).update(closed_at=now, closed_reason=str(_("风险已消除")))
+    elif action == "roll_back":  # monitored again, on the same lead unless a new one is open
+        if not Lead.objects.filter(household_id=case.household_id, closed_at__isnull=True).exists():
+            Lead.objects.filter(pk=case.lead_id).update(closed_at=None, closed_reason="")
+    elif action == "re_mark":  # a new risk: a new lead, and identification starts again
+        from .models import Signal
+
+        lead = Lead.objects.filter(household_id=case.household_id, closed_at__isnull=True).first()
+        if lead is None:
+            lead = Lead.objects.create(
+                household_id=case.household_id, village_id=case.village_id, opened_at=now,
+                first_channel=Signal.Channel.CADRE, severity=2,
+            )  # fmt: skip
+        Signal.objects.create(
+            lead=lead, channel=Signal.Channel.CADRE, risk_types=data.get("risk_types", []),
+            note=comment[:500], observed_on=_today(), reported_by=actor,
+        )  # fmt: skip
+
+
 def actions_for(user: Any, case: Case) -> list[str]:
     """The steps this user may take on the case now (for the screen's buttons)."""
-    if case.final:
+    approved_elimination = case.kind == Case.Kind.ELIMINATION and case.state == CaseState.APPROVED
+    if case.final and not approved_elimination:
         return []
     out = []
     for action, cap in STEPS.items():

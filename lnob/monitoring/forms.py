@@ -111,6 +111,7 @@ class StepForm(DomainErrorFormMixin, forms.Form):
         "visit": ("authorisation_signed_on",),
         "post_notice": ("notice_start", "notice_days"),
         "approve": ("category", "risk_types"),
+        "re_mark": ("risk_types",),
     }
 
     def __init__(self, *args: Any, actions: list[str], case: Any, **kwargs: Any) -> None:
@@ -131,9 +132,14 @@ class StepForm(DomainErrorFormMixin, forms.Form):
         self.notice_min_days = case.policy.get("notice_min_days", 5)
         self.fields["notice_days"].initial = self.notice_min_days
 
+    def _fields_for(self, action: str) -> tuple[str, ...]:
+        if action == "approve" and self.case.kind == "elimination":
+            return ()  # an elimination keeps the category and risk types it had
+        return self.FIELDS_BY_ACTION.get(action, ())
+
     def step_fields(self) -> list[Any]:
         action = self.data.get("action") if self.is_bound else self.initial.get("action")
-        return [self[name] for name in self.FIELDS_BY_ACTION.get(str(action), ())]
+        return [self[name] for name in self._fields_for(str(action))]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -143,7 +149,7 @@ class StepForm(DomainErrorFormMixin, forms.Form):
             )
         if data.get("action") not in self.actions:
             raise forms.ValidationError(_("您不能办理此环节"))
-        keep = self.FIELDS_BY_ACTION.get(str(data.get("action")), ())
+        keep = self._fields_for(str(data.get("action")))
         for name in ("authorisation_signed_on", "notice_start", "notice_days", "category", "risk_types"):
             if name not in keep:
                 data.pop(name, None)

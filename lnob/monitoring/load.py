@@ -47,15 +47,23 @@ def _date(day: dt.date) -> str:
     return f"'{day.isoformat()}'"
 
 
-def queries(county_code: int, as_of: dt.date, *, whole_database: bool = False) -> dict[str, Query]:
+def queries(
+    county_code: int, as_of: dt.date, *, whole_database: bool = False, household: int | None = None
+) -> dict[str, Query]:
     """name -> query. Literals are our own ints and dates only. With `whole_database` (the
-    database holds no other county) the rows need no check that their household is in the county."""
+    database holds no other county) the rows need no check that their household is in the county;
+    with `household`, only that household's rows are read (a risk-elimination check)."""
     lo, hi = subtree_range(county_code, Level.COUNTY)
     d = _date(as_of)
     w0, _ = F.windows(as_of)
     first = _date(w0[0])
     households = f"SELECT id FROM registry_household WHERE village_id >= {lo} AND village_id < {hi}"
     in_county = "" if whole_database else f" AND household_id IN ({households})"
+    one = ""
+    if household is not None:
+        in_county = f" AND household_id = {int(household)}"
+        members = f"SELECT person_id FROM registry_membership WHERE household_id = {int(household)}"
+        one = f" AND person_id IN ({members})"
     money_where = f"WHERE period_end >= {first} AND period_start <= {d}{in_county}"
     return {
         "households": Query(
@@ -63,7 +71,8 @@ def queries(county_code: int, as_of: dt.date, *, whole_database: bool = False) -
             "CAST(v.water_safe AS INTEGER) "
             "FROM registry_household h JOIN registry_householdversion v ON v.household_id = h.id "
             f"WHERE h.village_id >= {lo} AND h.village_id < {hi} "
-            f"AND v.valid_from <= {d} AND (v.valid_to IS NULL OR v.valid_to > {d})",
+            f"AND v.valid_from <= {d} AND (v.valid_to IS NULL OR v.valid_to > {d})"
+            + (f" AND h.id = {int(household)}" if household is not None else ""),
             {
                 "household_id": pl.Int64,
                 "village_id": pl.Int64,
@@ -79,14 +88,14 @@ def queries(county_code: int, as_of: dt.date, *, whole_database: bool = False) -
             "registry_membership",
         ),
         "people": Query(
-            "SELECT id, birth_date FROM registry_person WHERE 1 = 1",
+            "SELECT id, birth_date FROM registry_person WHERE 1 = 1" + one.replace("person_id IN", "id IN"),
             {"person_id": pl.Int64, "birth_date": pl.Date},
             "registry_person",
         ),
         "versions": Query(
             "SELECT person_id, enrolment, health, CAST(COALESCE(disability_grade, -1) AS INTEGER), "
             "labour_override FROM registry_personversion "
-            f"WHERE valid_from <= {d} AND (valid_to IS NULL OR valid_to > {d})",
+            f"WHERE valid_from <= {d} AND (valid_to IS NULL OR valid_to > {d}){one}",
             {
                 "person_id": pl.Int64,
                 "enrolment": pl.String,
@@ -137,6 +146,13 @@ def _money_schema() -> dict[str, Any]:
         "kind": pl.String,
         "amount": pl.Float64,
     }
+
+
+def load_household(county_code: int, household: int, as_of: dt.date) -> F.Inputs:
+    """One household's rows as of a date, through the app's own connection."""
+    plan = queries(county_code, as_of, household=household)
+    reader = _read_copy if connection.vendor == "postgresql" else _read_cursor
+    return _inputs({name: reader(query.sql, query.schema) for name, query in plan.items()})
 
 
 def load(county_code: int, as_of: dt.date, *, fast: bool = False) -> F.Inputs:

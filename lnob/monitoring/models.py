@@ -322,9 +322,12 @@ class CaseState(models.TextChoices):
     TOWNSHIP_REVIEWED = "township_reviewed", _("乡镇已审核")
     APPROVED = "approved", _("县级已审定")
     REJECTED = "rejected", _("未通过")
+    # after a risk elimination was approved (风险消除回退, 风险再标注)
+    ROLLED_BACK = "rolled_back", _("消除已回退")
+    REMARKED = "remarked", _("已再标注")
 
 
-FINAL_STATES = (CaseState.APPROVED, CaseState.REJECTED)
+FINAL_STATES = (CaseState.APPROVED, CaseState.REJECTED, CaseState.ROLLED_BACK, CaseState.REMARKED)
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -375,7 +378,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
-                condition=~Q(state__in=["approved", "rejected"]),
+                condition=~Q(state__in=["approved", "rejected", "rolled_back", "remarked"]),
                 name="case_one_in_progress_per_household",
             )
         ]
@@ -426,6 +429,21 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     def reject(self) -> None:
         """不予纳入, with the reason."""
+
+    def _is_elimination(self: models.Model) -> bool:
+        return getattr(self, "kind", "") == "elimination"
+
+    @transition(
+        field=state, source=CaseState.APPROVED, target=CaseState.ROLLED_BACK, conditions=[_is_elimination]
+    )
+    def roll_back(self) -> None:
+        """风险消除回退: the elimination was not sound; the household is monitored again."""
+
+    @transition(
+        field=state, source=CaseState.APPROVED, target=CaseState.REMARKED, conditions=[_is_elimination]
+    )
+    def re_mark(self) -> None:
+        """风险再标注: a new risk after elimination; the household goes through identification again."""
 
 
 class CaseEvent(models.Model):

@@ -180,7 +180,14 @@ def household_risk(*, user: Any, household_id: int) -> dict[str, Any]:
 
     leads = list(Lead.objects.filter(household_id=household_id).order_by("-opened_at")[:5])
     cases = Case.objects.filter(household_id=household_id).select_related("category").order_by("-pk")
-    return {"leads": [(lead, signals_for(lead)[:30]) for lead in leads], "cases": list(cases[:5])}
+    from .elimination import household_status
+
+    status, _case = household_status(household_id)
+    return {
+        "leads": [(lead, signals_for(lead)[:30]) for lead in leads],
+        "cases": list(cases[:5]),
+        "status": status,
+    }
 
 
 def county_range(code: int) -> tuple[int, int]:

@@ -24,3 +24,6 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("households/<str:number>/report", views.household_report, name="household_report")]
+urlpatterns += [
+    path("households/<str:number>/elimination", views.household_elimination, name="household_elimination")
+]

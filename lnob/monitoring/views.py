@@ -569,3 +569,50 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "monitoring/dashboard.html", {"d": data, "charts": charts})
+
+
+@login_required
+def household_elimination(request: HttpRequest, number: str) -> HttpResponse:
+    """The conditions of risk elimination for a monitored household, each with its figures; a
+    village cadre proposes it when they all hold."""
+    from lnob.areas.scoping import can
+    from lnob.registry.models import Household
+
+    from . import elimination
+    from .forms import LeadDismissForm
+
+    household = (
+        Household.objects.visible_to(request.user).select_related("village").filter(number=number).first()
+    )
+    if household is None:
+        raise _not_found()
+    form = LeadDismissForm(request.POST or None)  # one text field: the comment
+    form.fields["reason"].label = _("意见")
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = elimination.elimination_propose(
+                actor=request.user, household=household, comment=form.cleaned_data["reason"]
+            )
+        except NotFound:
+            raise _not_found() from None
+        except DomainError as err:
+            error = err.message
+        else:
+            return redirect("case_detail", pk=proposal.pk)
+    checks = elimination.conditions(household)
+    status, case = elimination.household_status(household)
+    return render(
+        request,
+        "monitoring/elimination.html",
+        {
+            "household": household,
+            "checks": checks,
+            "status": status,
+            "case": case,
+            "all_ok": all(c.ok for c in checks),
+            "can_propose": can(request.user, Capability.CASE_VILLAGE, household.village_id),
+            "form": form,
+            "error": error,
+        },
+    )
