@@ -84,6 +84,22 @@ def test_a_lead_through_every_step(page: Any, live_server: Any, world: Any, lead
     assert len(page.get_by_test_id("events").locator("tbody tr").all()) == 7
     shot(page, "case-approved")
 
+    # the assistance plan: a household able to work may get a job referral
+    plan = page.get_by_test_id("measure-form")
+    plan.locator("select[name=type]").select_option("job_referral")
+    plan.locator("input[name=start]").fill(today.isoformat())
+    plan.locator("input[name=responsible]").fill("泼机村张书记")
+    plan.get_by_test_id("add-measure").click()
+    page.get_by_test_id("measure-active").click()
+    assert page.get_by_test_id("measure-status").inner_text() == "落实中"
+
+    # risk elimination: the conditions, each with its figures (income is still below the range)
+    page.click(f"h1 >> text={A}")
+    page.get_by_test_id("elimination-link").click()
+    income = page.locator("[data-testid=conditions] tr[data-condition=income]").inner_text()
+    assert "不满足" in income and "8,700" in income
+    assert page.get_by_test_id("propose-form").count() == 0
+
     page.click("nav.menu >> text=监测总览")
     assert page.get_by_test_id("total-monitored").inner_text() == "1"
     page.locator("[data-testid=chart-category] svg").first.wait_for()
