@@ -21,10 +21,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from auditlog.context import set_actor
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -110,6 +112,17 @@ def _comment(comment: str) -> str:
     return text
 
 
+@contextmanager
+def _one_case_at_a_time(value: Any) -> Iterator[None]:
+    """A second case in progress for a household, created at the same moment as the first, is
+    refused like one created later, not as a database error."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise DomainError("lead", value, _("该户已有正在办理的认定案件")) from None
+
+
 def _handled(lead: Lead) -> str:
     return _("该线索已处理（{status}）").format(status=lead.get_status_display())
 
@@ -140,7 +153,7 @@ def lead_accept(
     days = int(policy.value("decision_days") or DEFAULT_DAYS)
     working = bool(policy.value("decision_working_days"))
     notice_days = int(policy.value("notice_min_days") or DEFAULT_NOTICE_DAYS)
-    with set_actor(actor):
+    with set_actor(actor), _one_case_at_a_time(lead.pk):
         case = Case.objects.create(
             household_id=locked.household_id,
             village_id=locked.village_id,
@@ -222,7 +235,7 @@ def case_step(
     before = locked.state
     with set_actor(actor):
         method()
-        if locked.final:
+        if locked.final:  # approval, rejection, and later a roll-back or re-mark: the latest decision
             locked.closed_at = timezone.now()
         locked.save()
         if action == "reject" and locked.lead_id and locked.kind == Case.Kind.IDENTIFICATION:
@@ -403,8 +416,12 @@ def report_risk(
     day = observed_on or _today()
     if day > _today() or day < _today() - dt.timedelta(days=366):
         raise DomainError("observed_on", day.isoformat(), _("日期应在过去一年之内"))
+    from lnob.registry.models import Household
+
+    # the household row is the lock: two reports at once for a household without a lead make one
+    Household.objects.select_for_update().filter(pk=household.pk).first()
     with set_actor(actor):
-        lead = Lead.objects.select_for_update().filter(household=household, closed_at__isnull=True).first()
+        lead = Lead.objects.filter(household=household, closed_at__isnull=True).first()
         if lead is None:
             lead = Lead.objects.create(
                 household=household,
@@ -481,7 +498,11 @@ def measure_add(
         raise NotFound()
     if not (can(actor, VILLAGE, locked.village_id) or can(actor, COUNTY, locked.village_id)):
         raise DomainError("type", type, _("帮扶措施由村干部或县级管理员安排"))
-    if not (locked.state == CaseState.APPROVED or (locked.fast_track and not locked.final)):
+    from .elimination import household_status
+
+    status, current = household_status(locked.household)
+    monitored = status == "monitored" and current is not None and current.pk == locked.pk
+    if not (monitored or (locked.fast_track and not locked.final)):
         raise DomainError("case", case.pk, _("纳入监测后（或先帮扶后认定的案件）才能安排帮扶措施"))
     if type not in MeasureType.values:
         raise DomainError("type", type, _("未知的帮扶措施"))

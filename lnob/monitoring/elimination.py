@@ -33,7 +33,7 @@ from lnob.core.errors import DomainError, NotFound
 from lnob.engine.monitor import features as F
 from lnob.engine.monitor.evaluate import evaluate
 
-from .cases import DEFAULT_DAYS, DEFAULT_NOTICE_DAYS, VILLAGE, _comment, due_date
+from .cases import DEFAULT_DAYS, DEFAULT_NOTICE_DAYS, VILLAGE, _comment, _one_case_at_a_time, due_date
 from .models import Case, CaseEvent, CaseState
 from .policy import parameters, policy_for, rules_for
 
@@ -49,15 +49,26 @@ class Condition:
 
 
 def household_status(household: Any) -> tuple[str, Case | None]:
-    """("monitored" | "eliminated" | "", the case that says so)."""
-    latest = (
-        Case.objects.filter(household=household, state=CaseState.APPROVED)
-        .order_by("-closed_at", "-pk")
-        .first()
+    """("monitored" | "eliminated" | "", the case that says so), from the household's latest
+    closed decision: an approved identification (monitored), an approved elimination (eliminated),
+    an elimination rolled back (monitored again, on the identification), or re-marked (no longer
+    eliminated; a new identification decides)."""
+    decisions = Case.objects.filter(
+        household=household,
+        state__in=[CaseState.APPROVED, CaseState.ROLLED_BACK, CaseState.REMARKED],
+        closed_at__isnull=False,
     )
+    latest = decisions.order_by("-closed_at", "-pk").first()
     if latest is None:
         return "", None
-    return ("eliminated" if latest.kind == Case.Kind.ELIMINATION else "monitored"), latest
+    if latest.kind == Case.Kind.IDENTIFICATION:
+        return "monitored", latest
+    if latest.state == CaseState.APPROVED:
+        return "eliminated", latest
+    if latest.state == CaseState.ROLLED_BACK:
+        identification = decisions.filter(kind=Case.Kind.IDENTIFICATION).order_by("-closed_at", "-pk").first()
+        return ("monitored", identification) if identification else ("", None)
+    return "", None
 
 
 def _months_back(day: dt.date, months: int) -> dt.date:
@@ -189,7 +200,7 @@ def elimination_propose(*, actor: Any, household: Any, comment: str) -> Case:
     policy = policy_for(household.village_id, today)
     days = int(policy.value("decision_days") or DEFAULT_DAYS)
     working = bool(policy.value("decision_working_days"))
-    with set_actor(actor):
+    with set_actor(actor), _one_case_at_a_time(household.number):
         proposal = Case.objects.create(
             household=household,
             village_id=household.village_id,

@@ -202,6 +202,15 @@ class Sweep(models.Model):
         verbose_name_plural = _("风险排查")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["county", "as_of"])]
+        constraints = [
+            # one sweep of a county and date under way at a time: two workers' schedules, or two
+            # clicks, cannot queue the same sweep twice (a finished one may be run again)
+            models.UniqueConstraint(
+                fields=["county", "as_of"],
+                condition=Q(kind="sweep", status__in=["queued", "running"]),
+                name="sweep_one_under_way_per_county_and_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.county_id} @ {self.as_of} #{self.pk}"

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 
-from lnob.areas.codes import Level, subtree_range
 from lnob.areas.scoping import scope_ranges
 from lnob.core.errors import NotFound
 from lnob.engine.monitor.expr import render
@@ -190,10 +189,6 @@ def household_risk(*, user: Any, household_id: int) -> dict[str, Any]:
     }
 
 
-def county_range(code: int) -> tuple[int, int]:
-    return subtree_range(code, Level.COUNTY)
-
-
 # -- cases --------------------------------------------------------------------------------------
 
 
@@ -229,6 +224,27 @@ def worklist(*, user: Any, mine: bool = False, overdue: bool = False, state: str
 # -- the county dashboard -------------------------------------------------------------------------
 
 
+def _monitored_case_ids(cases: QuerySet[Any]) -> list[int]:
+    """The approved identification case of each household whose latest decision keeps it
+    monitored (not eliminated, not re-marked), in one pass over the decisions."""
+    from .models import CaseState
+
+    latest: dict[int, tuple[Any, ...]] = {}
+    rows = cases.filter(
+        state__in=[CaseState.APPROVED, CaseState.ROLLED_BACK, CaseState.REMARKED], closed_at__isnull=False
+    ).values_list("household_id", "pk", "kind", "state")
+    identification: dict[int, int] = {}
+    for household, pk, kind, state in rows.order_by("closed_at", "pk"):
+        latest[household] = (kind, state)
+        if kind == "identification":
+            identification[household] = pk
+    return [
+        identification[h]
+        for h, (kind, state) in latest.items()
+        if h in identification and (kind == "identification" or state == CaseState.ROLLED_BACK)
+    ]
+
+
 def dashboard(*, user: Any, months: int = 12) -> dict[str, Any]:
     """Figures for the dashboard, all within the user's areas: monitored households by category and
     risk type, the latest sweep's households at risk by rule and village, overdue cases, and the
@@ -245,7 +261,7 @@ def dashboard(*, user: Any, months: int = 12) -> dict[str, Any]:
     today = timezone.localdate()
     leads = Lead.objects.visible_to(user)
     cases = Case.objects.visible_to(user)
-    monitored = cases.filter(state="approved", kind="identification")
+    monitored = cases.filter(pk__in=_monitored_case_ids(cases))
     names = {c.code: c.name_zh for c in MonitoringCategory.objects.all()}
     by_category = [
         {"code": row["category_id"], "name": names.get(row["category_id"], row["category_id"]), "n": row["n"]}

@@ -28,7 +28,7 @@ from typing import Any
 import polars as pl
 from auditlog.context import set_actor
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,11 +83,34 @@ def sweep_create(
         lo, hi = subtree_range(draft.area_code, level_of(draft.area_code)) if draft.area_code else (0, 10**12)
         if not lo <= county.code < hi:
             raise NotFound()
+    kind = Sweep.Kind.WHAT_IF if draft is not None else Sweep.Kind.SWEEP
+    if (
+        kind == Sweep.Kind.SWEEP
+        and Sweep.objects.filter(
+            county=county, as_of=as_of, kind=kind, status__in=[Sweep.Status.QUEUED, Sweep.Status.RUNNING]
+        ).exists()
+    ):
+        raise DomainError("as_of", as_of.isoformat(), _("该县这一基准日的排查正在进行"))
+    try:
+        return _create(actor, county, as_of, trigger, draft, kind, enqueue)
+    except IntegrityError:  # another one was created in between
+        raise DomainError("as_of", as_of.isoformat(), _("该县这一基准日的排查正在进行")) from None
+
+
+def _create(
+    actor: Any,
+    county: Area,
+    as_of: dt.date,
+    trigger: str,
+    draft: PolicyVersion | None,
+    kind: str,
+    enqueue: bool,
+) -> Sweep:
     with transaction.atomic(), set_actor(actor):
         sweep = Sweep.objects.create(
             county=county,
             as_of=as_of,
-            kind=Sweep.Kind.WHAT_IF if draft is not None else Sweep.Kind.SWEEP,
+            kind=kind,
             draft=draft,
             trigger=trigger,
             created_by=actor,
@@ -364,6 +387,7 @@ def _leads(sweep: Sweep, snapshot: list[dict[str, Any]]) -> dict[str, int]:
                               WHERE l.household_id = h.household_id AND l.closed_at IS NULL)
             GROUP BY h.household_id
             ORDER BY h.household_id
+            ON CONFLICT (household_id) WHERE closed_at IS NULL DO NOTHING
             """,  # noqa: S608 - our table names
             [now, sweep.pk, False],
         )
@@ -426,7 +450,10 @@ def schedule_due(today: dt.date | None = None) -> list[Sweep]:
             .exists()
         )
         if not exists:
-            created.append(
-                sweep_create(actor=None, county_code=code, as_of=as_of, trigger=Sweep.Trigger.SCHEDULE)
-            )
+            try:
+                created.append(
+                    sweep_create(actor=None, county_code=code, as_of=as_of, trigger=Sweep.Trigger.SCHEDULE)
+                )
+            except DomainError:  # another worker's schedule created it just now
+                continue
     return created

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lnob.core.errors import DomainError, NotFound
+from lnob.monitoring import selectors
 from lnob.monitoring.cases import case_step, lead_accept, measure_add, measure_status, report_risk
 from lnob.monitoring.elimination import conditions, elimination_propose, household_status
 from lnob.monitoring.models import Case, Lead
@@ -87,8 +88,19 @@ def test_eliminate_then_roll_back(world, county):
     )
     with pytest.raises(DomainError, match="正在办理"):
         elimination_propose(actor=world.zx_cadre1, household=county["c"], comment="again")
+    assert selectors.dashboard(user=world.zx_admin)["totals"]["monitored"] == 1
     done = _review(world, proposal, world.zx_cadre1)
     assert done.state == "approved" and household_status(county["c"])[0] == "eliminated"
+    assert selectors.dashboard(user=world.zx_admin)["totals"]["monitored"] == 0
+    identification = Case.objects.get(household=county["c"], kind="identification")
+    with pytest.raises(DomainError, match="纳入监测后"):  # no new measures once eliminated
+        measure_add(
+            actor=world.zx_cadre1,
+            case=identification,
+            type="training",
+            start=dt.date(2026, 11, 1),
+            responsible="x",
+        )
     assert Lead.objects.get(household=county["c"]).closed_at is not None
     with pytest.raises(DomainError, match="县级管理员"):
         case_step(actor=world.zx_cadre1, case=done, action="roll_back", comment="x")
@@ -96,6 +108,7 @@ def test_eliminate_then_roll_back(world, county):
         actor=world.zx_admin, case=done, action="roll_back", comment="复核发现收入不稳定，回退"
     )
     assert rolled.state == "rolled_back" and household_status(county["c"])[0] == "monitored"
+    assert selectors.dashboard(user=world.zx_admin)["totals"]["monitored"] == 1
     assert Lead.objects.get(household=county["c"]).closed_at is None  # monitored again, same lead
     actions = list(rolled.events.values_list("action", flat=True))
     assert actions == [
@@ -122,7 +135,7 @@ def test_re_mark_opens_identification_again(world, county):
     marked = case_step(
         actor=world.zx_cadre1, case=done, action="re_mark", comment="户主再次住院", risk_types=["illness"]
     )
-    assert marked.state == "remarked"
+    assert marked.state == "remarked" and household_status(county["c"])[0] == ""
     lead = Lead.objects.get(household=county["c"], closed_at__isnull=True)
     assert lead.status == "open" and lead.signals.last().note == "户主再次住院"
     again = lead_accept(actor=world.zx_cadre1, lead=lead, comment="重新识别")

@@ -75,6 +75,8 @@ def test_names_read_are_recorded_for_the_evidence():
         ("members in (1, None)", "只能写数字或文字"),
         ("m>1 " + "and m>1 " * 70, "过于复杂"),
         ("m" * 1001, "过长"),
+        ("household_id > 5", "未知字段"),
+        ("members in (1, 'a')", "写法有误"),
     ],
 )
 def test_refused_with_the_reason(expression, reason):

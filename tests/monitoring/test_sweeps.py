@@ -239,6 +239,8 @@ def test_a_county_rule_joins_the_national_ones_once_in_force(world, county):
 
 def test_the_monthly_schedule_creates_each_countys_sweep_once(world, county):
     created = schedule_due(dt.date(2026, 7, 3))
+    with pytest.raises(DomainError, match="正在进行"):  # a second one of the same date, while queued
+        sweep_create(actor=world.zx_admin, county_code=ZX, as_of=AS_OF, trigger="button")
     assert sorted((s.county_id, s.as_of) for s in created) == [(WZ, AS_OF), (ZX, AS_OF)]
     assert all(s.trigger == "schedule" and s.task is not None for s in created)
     assert schedule_due(dt.date(2026, 7, 20)) == []  # the same month again: nothing new

@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 MAX_LENGTH = 1000
+IDENTITY = ("household_id", "village_id")  # which household it is, not a figure about it
 MAX_NODES = 200
 
 _COMPARE: dict[type[ast.cmpop], Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
@@ -78,9 +79,15 @@ def compile_expression(
         raise ExpressionError(f"语法错误，第 {exc.offset or 0} 个字符附近：{exc.msg}") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ExpressionError(f"表达式过于复杂（最多 {MAX_NODES} 个语法节点）")
-    walker = _Walker(columns, params)
-    expr = walker.visit(tree.body)
-    _check_boolean(expr, columns, text)
+    usable = {name: dtype for name, dtype in columns.items() if name not in IDENTITY}
+    walker = _Walker(usable, params)
+    try:
+        expr = walker.visit(tree.body)
+    except (TypeError, ValueError, pl.exceptions.PolarsError) as exc:
+        if isinstance(exc, ExpressionError):
+            raise
+        raise ExpressionError(f"写法有误：{exc}") from None
+    _check_boolean(expr, usable, text)
     return Compiled(text, expr.fill_null(False), tuple(dict.fromkeys(walker.names)))
 
 
@@ -191,8 +198,6 @@ class _Walker:
             if value is None:
                 raise ExpressionError(f"政策参数 {name} 在本地区没有设定，规则无法计算")
             return pl.lit(float(value) if not isinstance(value, bool | str) else value)
-        if name in ("True", "False"):
-            return pl.lit(name == "True")
         known = sorted([*self.columns, *self.params])
         hint = _closest(name, known)
         raise ExpressionError(f"未知字段：{name}" + (f"（是否应为 {hint}？）" if hint else ""))
