@@ -10,15 +10,32 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lnob.core.errors import NotFound
 from lnob.monitoring import selectors, services
-from lnob.monitoring.models import PolicyVersion, Sweep
+from lnob.monitoring.models import PolicyVersion, Signal, Sweep
 from lnob.monitoring.sweeps import progress_of, sweep_create
 
 router = Router(tags=["monitoring"])
+
+
+class _Page:
+    """A queryset the paginator slices first; only the page's rows are then turned into output,
+    in one batch (`fn` takes the page's objects and returns their dicts)."""
+
+    def __init__(self, queryset: Any, fn: Any) -> None:
+        self.queryset, self.fn = queryset, fn
+
+    def count(self) -> int:
+        return int(self.queryset.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return list(self.fn(list(self.queryset[window])))
 
 
 class SweepIn(Schema):
@@ -131,17 +148,21 @@ def sweep_hits(request: HttpRequest, pk: int, rule: str = "") -> Any:
     names = selectors.rule_names(sweep)
     params = dict(sweep.policy.get("parameters", {}))
     hits = selectors.sweep_hits(user=request.user, sweep=sweep, rule=rule).select_related("household")
-    return [
-        {
-            "household": h.household.number,
-            "village": h.village_id,
-            "rule_code": h.rule_code,
-            "severity": h.severity,
-            "figures": json.loads(h.evidence),
-            "explanation": selectors.explain(names.get(h.rule_code), h.evidence, params),
-        }
-        for h in hits.order_by("household_id", "rule_code")
-    ]
+
+    def rows(page: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "household": h.household.number,
+                "village": h.village_id,
+                "rule_code": h.rule_code,
+                "severity": h.severity,
+                "figures": json.loads(h.evidence),
+                "explanation": selectors.explain(names.get(h.rule_code), h.evidence, params),
+            }
+            for h in page
+        ]
+
+    return _Page(hits.order_by("household_id", "rule_code"), rows)
 
 
 def _lead_row(lead: Any, signals: int) -> dict[str, Any]:
@@ -160,10 +181,20 @@ def _lead_row(lead: Any, signals: int) -> dict[str, Any]:
 @router.get("/monitoring/leads", response=list[LeadRow])
 @paginate(LimitOffsetPagination)
 def list_leads(request: HttpRequest, status: str = "open", village: int | None = None) -> Any:
-    leads = selectors.leads_visible(request.user).filter(status=status).annotate(n=Count("signals"))
+    leads = selectors.leads_visible(request.user).filter(status=status)
     if village:
         leads = leads.filter(village_id=village)
-    return [_lead_row(lead, lead.n) for lead in leads.order_by("-severity", "opened_at", "pk")]
+
+    def rows(page: list[Any]) -> list[dict[str, Any]]:
+        counts = dict(
+            Signal.objects.filter(lead__in=page)
+            .values_list("lead")
+            .annotate(n=Count("pk"))
+            .values_list("lead", "n")
+        )
+        return [_lead_row(lead, counts.get(lead.pk, 0)) for lead in page]
+
+    return _Page(leads.order_by("-severity", "opened_at", "pk"), rows)
 
 
 @router.get("/monitoring/leads/{pk}", response=LeadOut)
@@ -257,7 +288,7 @@ class StepIn(Schema):
     expected_state: str | None = None
     authorisation_signed_on: dt.date | None = None
     notice_start: dt.date | None = None
-    notice_days: int | None = None
+    notice_days: int | None = Field(default=None, ge=1, le=60)
     category: str | None = None
     risk_types: list[str] | None = None
 
@@ -288,7 +319,7 @@ def _case_out(case: Any) -> dict[str, Any]:
                 "comment": e.comment,
                 "at": e.at,
             }
-            for e in case.events.select_related("actor")
+            for e in case.events.all()
         ],
     }
 
@@ -314,8 +345,14 @@ def dismiss_lead(request: HttpRequest, pk: int, body: DismissIn) -> Any:
 @router.get("/monitoring/cases", response=list[CaseOut])
 @paginate(LimitOffsetPagination)
 def list_cases(request: HttpRequest, mine: bool = False, overdue: bool = False, state: str = "") -> Any:
-    cases = selectors.worklist(user=request.user, mine=mine, overdue=overdue, state=state)
-    return [_case_out(c) for c in cases]
+    from django.db.models import Prefetch
+
+    from lnob.monitoring.models import CaseEvent
+
+    cases = selectors.worklist(user=request.user, mine=mine, overdue=overdue, state=state).prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor"))
+    )
+    return _Page(cases, lambda page: [_case_out(c) for c in page])
 
 
 @router.get("/monitoring/cases/{pk}", response=CaseOut)

@@ -84,7 +84,13 @@ def _features(household: Any, county: int, day: dt.date) -> dict[str, Any] | Non
     from .load import load_household
 
     risk_types = tuple(RiskType.objects.filter(active=True).order_by("code").values_list("code", flat=True))
-    frame = F.compute(load_household(county, household.pk, day), F.Settings(as_of=day, risk_types=risk_types))
+    from django.conf import settings
+
+    working_age = tuple(settings.LNOB_WORKING_AGE)  # as the sweeps use it
+    frame = F.compute(
+        load_household(county, household.pk, day),
+        F.Settings(as_of=day, risk_types=risk_types, working_age=working_age),  # type: ignore[arg-type]
+    )
     return frame.row(0, named=True) if frame.height else None
 
 

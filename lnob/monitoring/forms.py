@@ -167,19 +167,18 @@ class AssignForm(DomainErrorFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         village = case.village_id
-        users = (
+        # the village and the areas above it: a role held there covers the village
+        above = sorted(
+            {village, village - village % 10**3, village - village % 10**6, village - village % 10**8}
+        )
+        self.fields["assignee"].queryset = (  # type: ignore[attr-defined]
             get_user_model()
             .objects.filter(
                 assignments__role__in=roles_with(Capability.CASE_VILLAGE),
-                assignments__area__code__lte=village,
+                assignments__area__code__in=above,
                 is_active=True,
             )
             .distinct()
-        )
-        from lnob.areas.scoping import can
-
-        self.fields["assignee"].queryset = users.filter(  # type: ignore[attr-defined]
-            pk__in=[u.pk for u in users if can(u, Capability.CASE_VILLAGE, village)]
         )
 
 

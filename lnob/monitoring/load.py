@@ -59,7 +59,9 @@ def queries(
     first = _date(w0[0])
     households = f"SELECT id FROM registry_household WHERE village_id >= {lo} AND village_id < {hi}"
     in_county = "" if whole_database else f" AND household_id IN ({households})"
-    one = ""
+    # persons and their versions: only the county's, when the database holds other counties too
+    county_members = f"SELECT person_id FROM registry_membership WHERE household_id IN ({households})"
+    one = "" if whole_database else f" AND person_id IN ({county_members})"
     if household is not None:
         in_county = f" AND household_id = {int(household)}"
         members = f"SELECT person_id FROM registry_membership WHERE household_id = {int(household)}"

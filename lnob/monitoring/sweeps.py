@@ -177,6 +177,9 @@ def sweep_run(
         with transaction.atomic():
             if connection.vendor == "sqlite":
                 _hold_write_lock()
+            elif fast:  # PostgreSQL, in a transaction of our own: every COPY of the load sees one snapshot
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             _run(sweep, report, fast=fast)
     except Exception as exc:
         Sweep.objects.filter(pk=sweep.pk).update(

@@ -209,17 +209,25 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     from django.core.paginator import Paginator
     from django.db.models import Count
 
+    from .models import Signal
     from .selectors import leads_visible
 
     if not scope_ranges(request.user):
         raise _not_found()
     status = request.GET.get("status", "open")
-    leads = leads_visible(request.user).filter(status=status).annotate(n=Count("signals"))
+    leads = leads_visible(request.user).filter(status=status)
     village = request.GET.get("village", "")
     if village.isdigit():
         leads = leads.filter(village_id=int(village))
     leads = leads.order_by("-severity", "opened_at", "pk")
     page = Paginator(leads, 50).get_page(request.GET.get("page"))
+    # evidence counted for the page's leads only, not for every lead in the county
+    counts = {
+        row["lead"]: row["n"]
+        for row in Signal.objects.filter(lead__in=list(page)).values("lead").annotate(n=Count("pk"))
+    }
+    for lead in page:
+        lead.n = counts.get(lead.pk, 0)  # type: ignore[attr-defined]
     return render(request, "monitoring/leads.html", {"page": page, "status": status, "village": village})
 
 
@@ -295,7 +303,8 @@ def policy_what_if(request: HttpRequest, pk: int) -> HttpResponse:
 
     version = _version_for(request, pk)
     counties = _sweep_counties(request.user)
-    code = int(request.POST.get("county") or (counties[0][0] if counties else 0))
+    given = request.POST.get("county", "")
+    code = int(given) if given.isdigit() else (counties[0][0] if counties else 0)
     if code not in {c for c, _n in counties}:
         raise _not_found()
     try:
@@ -412,8 +421,23 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_domain_error(err)
             else:
                 return redirect("case_detail", pk=case.pk)
-    assign = AssignForm(request.POST if request.POST.get("do") == "assign" else None, case=case)
-    if request.method == "POST" and request.POST.get("do") == "assign" and assign.is_valid():
+    from lnob.areas.scoping import can
+
+    may_assign = not case.final and (
+        can(request.user, Capability.CASE_TOWNSHIP, case.village_id)
+        or can(request.user, Capability.CASE_COUNTY, case.village_id)
+    )
+    assign = (
+        AssignForm(request.POST if request.POST.get("do") == "assign" else None, case=case)
+        if may_assign
+        else None
+    )
+    if (
+        assign is not None
+        and request.method == "POST"
+        and request.POST.get("do") == "assign"
+        and assign.is_valid()
+    ):
         try:
             cases.case_assign(
                 actor=request.user,
@@ -444,7 +468,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("do") == "measure_status":
         from .models import Measure
 
-        measure = Measure.objects.filter(case=case, pk=request.POST.get("measure") or 0).first()
+        given = request.POST.get("measure", "")
+        measure = Measure.objects.filter(case=case, pk=int(given)).first() if given.isdigit() else None
         if measure is None:
             raise _not_found()
         try:
@@ -460,10 +485,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can(request.user, Capability.CASE_VILLAGE, case.village_id)
         or can(request.user, Capability.CASE_COUNTY, case.village_id)
     ) and (case.state == "approved" or (case.fast_track and not case.final))
-    may_assign = not case.final and (
-        can(request.user, Capability.CASE_TOWNSHIP, case.village_id)
-        or can(request.user, Capability.CASE_COUNTY, case.village_id)
-    )
     return render(
         request,
         "monitoring/case_detail.html",
@@ -480,7 +501,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 for a in actions
             ],
-            "assign": assign if may_assign else None,
+            "assign": assign,
             # a step no longer on offer (the case moved on): its refusal shows above the forms
             "step_error": (
                 form.non_field_errors()
@@ -507,15 +528,20 @@ def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
         case = selectors.case_get(user=request.user, pk=pk)
         if case.notice_start is None or case.notice_end is None:
             raise NotFound()
+        title = (
+            _("{village}拟纳入防止返贫监测对象公示")
+            if case.kind == "identification"
+            else _("{village}拟风险消除对象公示")
+        ).format(village=case.village.name)
         body = village_notice(
             user=request.user,
             village=case.village_id,
             households=[case.household.number],
-            title=_("{village}拟纳入防止返贫监测对象公示").format(village=case.village.name),
+            title=title,
             start=case.notice_start,
-            days=(case.notice_end - case.notice_start).days + 1,
+            days=max((case.notice_end - case.notice_start).days + 1, 5),
         )
-    except NotFound:
+    except (NotFound, DomainError):
         raise _not_found() from None
     return HttpResponse(body, content_type="text/html; charset=utf-8")
 

@@ -417,3 +417,14 @@ def test_screens_and_api_for_cases(world, leads):
     assert [r["household"] for r in api.get("/api/v1/monitoring/cases").json()["items"]] == [B]
     outsider = Client(headers={"Authorization": f"Bearer {ApiToken.issue(user=world.wz_admin, name='t')[1]}"})
     assert outsider.get(f"/api/v1/monitoring/cases/{body['id']}").status_code == 404
+
+
+def test_the_township_names_a_cadre_of_the_village_on_the_screen(world, leads):
+    case = lead_accept(actor=world.zx_cadre1, lead=leads[A], comment="核实")
+    c = Client()
+    c.force_login(world.zx_township)
+    page = c.get(f"/monitoring/cases/{case.pk}/").content.decode()
+    form = page.split('data-testid="assign-form"')[1].split("</form>")[0]
+    assert ">zx_cadre1<" in form and ">zx_cadre2<" not in form  # only the village's own cadres
+    c.force_login(world.zx_cadre1)
+    assert 'data-testid="assign-form"' not in c.get(f"/monitoring/cases/{case.pk}/").content.decode()
