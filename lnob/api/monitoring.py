@@ -5,7 +5,6 @@ the reason when a write is refused."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.db.models import Count
@@ -150,17 +149,22 @@ def sweep_hits(request: HttpRequest, pk: int, rule: str = "") -> Any:
     hits = selectors.sweep_hits(user=request.user, sweep=sweep, rule=rule).select_related("household")
 
     def rows(page: list[Any]) -> list[dict[str, Any]]:
-        return [
-            {
-                "household": h.household.number,
-                "village": h.village_id,
-                "rule_code": h.rule_code,
-                "severity": h.severity,
-                "figures": json.loads(h.evidence),
-                "explanation": selectors.explain(names.get(h.rule_code), h.evidence, params),
-            }
-            for h in page
-        ]
+        out = []
+        for h in page:
+            shown = selectors.figures(
+                h.evidence, user=request.user, household=h.household, reason="sweep (API)"
+            )
+            out.append(
+                {
+                    "household": h.household.number,
+                    "village": h.village_id,
+                    "rule_code": h.rule_code,
+                    "severity": h.severity,
+                    "figures": shown,
+                    "explanation": selectors.explain(names.get(h.rule_code), shown, params),
+                }
+            )
+        return out
 
     return _Page(hits.order_by("household_id", "rule_code"), rows)
 
@@ -200,7 +204,7 @@ def list_leads(request: HttpRequest, status: str = "open", village: int | None =
 @router.get("/monitoring/leads/{pk}", response=LeadOut)
 def get_lead(request: HttpRequest, pk: int) -> Any:
     lead = selectors.lead_get(user=request.user, pk=pk)
-    signals = selectors.signals_for(lead)
+    signals = selectors.signals_for(lead, user=request.user)
     return {
         **_lead_row(lead, len(signals)),
         "evidence": [

@@ -59,12 +59,33 @@ def _params(sweep: Sweep) -> dict[str, Any]:
     return dict(sweep.policy.get("parameters", {}))
 
 
-def explain(rule: dict[str, Any] | None, evidence: str, params: dict[str, Any]) -> str:
+MASK = "***"
+
+
+def figures(evidence: str, *, user: Any, household: Any, reason: str) -> dict[str, Any]:
+    """A hit's or signal's figures for this user: health-derived ones (features.SENSITIVE) only
+    for roles that may see health data, and each such showing written to the audit trail."""
+    from lnob.areas.roles import Capability
+    from lnob.areas.scoping import can
+    from lnob.core.sensitive import record_access
+    from lnob.engine.monitor.features import SENSITIVE
+
+    values = json.loads(evidence or "{}")
+    shown = sorted(k for k in values if k in SENSITIVE)
+    if not shown:
+        return values
+    if can(user, Capability.VIEW_SENSITIVE, household.village_id):
+        record_access(actor=user, instance=household, fields=shown, reason=reason)
+        return values
+    return {k: (MASK if k in SENSITIVE else v) for k, v in values.items()}
+
+
+def explain(rule: dict[str, Any] | None, values: dict[str, Any], params: dict[str, Any]) -> str:
     """The rule's explanation filled with the figures it read (kept with the hit)."""
-    values = {**params, **json.loads(evidence or "{}")}
+    merged = {**params, **values}
     if rule is None:
-        return ", ".join(f"{k} = {v}" for k, v in values.items())
-    return render(str(rule.get("explanation", "")), values)
+        return ", ".join(f"{k} = {v}" for k, v in merged.items())
+    return render(str(rule.get("explanation", "")), merged)
 
 
 def sweep_hits(
@@ -79,7 +100,7 @@ def sweep_hits(
 
 
 def hit_rows(
-    sweep: Sweep, hits: QuerySet[SweepHit], *, baseline: bool = False, limit: int = 200
+    sweep: Sweep, hits: QuerySet[SweepHit], *, user: Any, baseline: bool = False, limit: int = 200
 ) -> list[HitRow]:
     """Households with their rules met and the explanation of each, at most `limit` households."""
     names = rule_names(sweep)
@@ -104,7 +125,9 @@ def hit_rows(
             {
                 "code": hit.rule_code,
                 "name": rule["name_zh"] if rule else hit.rule_code,
-                "text": explain(rule, hit.evidence, params),
+                "text": explain(
+                    rule, figures(hit.evidence, user=user, household=hit.household, reason="sweep"), params
+                ),
             }
         )
     return [rows[i] for i in ids if i in rows]
@@ -146,7 +169,7 @@ class SignalView:
     text: str
 
 
-def signals_for(lead: Lead) -> list[SignalView]:
+def signals_for(lead: Lead, *, user: Any) -> list[SignalView]:
     """Each piece of evidence with its explanation, newest sweep first."""
     sweeps: dict[int, Sweep] = {}
     out = []
@@ -159,7 +182,11 @@ def signals_for(lead: Lead) -> list[SignalView]:
                 sweep = sweeps[signal.sweep_id] = Sweep.objects.only("policy").get(pk=signal.sweep_id)
             rule = rule_names(sweep).get(signal.rule_code)
             params = _params(sweep)
-        text = explain(rule, signal.evidence, params) if signal.evidence else signal.note
+        if signal.evidence:
+            shown = figures(signal.evidence, user=user, household=lead.household, reason="lead evidence")
+            text = explain(rule, shown, params)
+        else:
+            text = signal.note
         name = rule["name_zh"] if rule else signal.rule_code or _risk_names(signal.risk_types)
         out.append(SignalView(signal, name, text))
     return out
@@ -183,7 +210,7 @@ def household_risk(*, user: Any, household_id: int) -> dict[str, Any]:
 
     status, _case = household_status(household_id)
     return {
-        "leads": [(lead, signals_for(lead)[:30]) for lead in leads],
+        "leads": [(lead, signals_for(lead, user=user)[:30]) for lead in leads],
         "cases": list(cases[:5]),
         "status": status,
     }

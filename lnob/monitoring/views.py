@@ -178,7 +178,7 @@ def sweep_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context.update(
             rules=[(code, names.get(code, {}), n) for code, n in sweep.counts.get("by_rule", {}).items()],
-            rows=selectors.hit_rows(sweep, hits),
+            rows=selectors.hit_rows(sweep, hits, user=request.user),
             total=hits.values("household_id").distinct().count(),
             villages=selectors.sweep_by_village(user=request.user, sweep=sweep),
             params={
@@ -354,7 +354,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "monitoring/lead_detail.html",
         {
             "lead": lead,
-            "signals": selectors.signals_for(lead),
+            "signals": selectors.signals_for(lead, user=request.user),
             "accept": accept,
             "dismiss": dismiss,
             "can_act": lead.status == "open" and can(request.user, Capability.CASE_VILLAGE, lead.village_id),
@@ -509,7 +509,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else None
             ),
             "overdue": cases.is_overdue(case),
-            "signals": selectors.signals_for(case.lead)[:20] if case.lead else [],
+            "signals": selectors.signals_for(case.lead, user=request.user)[:20] if case.lead else [],
             "measures": case.measures.all(),
             "measure_form": measure_form if may_plan else None,
             "may_plan": may_plan,

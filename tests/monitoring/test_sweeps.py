@@ -48,7 +48,9 @@ def test_a_sweep_finds_the_households_at_risk_and_keeps_the_figures(world, count
         "income_after_rigid_per_capita": 2000.0,
         "threshold": 8700.0,
     }
-    rows = selectors.hit_rows(sweep, selectors.sweep_hits(user=world.zx_admin, sweep=sweep))
+    rows = selectors.hit_rows(
+        sweep, selectors.sweep_hits(user=world.zx_admin, sweep=sweep), user=world.zx_admin
+    )
     text = {r.number: r.rules[0]["text"] for r in rows}
     assert (
         text["5306271022020102"] == "人均纯收入 30,000 元，扣除刚性支出后人均 2,000 元，低于监测范围 8,700 元"
@@ -261,3 +263,31 @@ def test_a_failed_sweep_leaves_nothing_half_written(world, county, monkeypatch):
     monkeypatch.undo()
     assert sweep_run(sweep).status == "done"  # run again: now complete
     assert SweepHit.objects.filter(sweep=sweep).count() == 2 and Signal.objects.count() == 2
+
+
+def test_health_figures_only_for_roles_that_see_health_data_and_audited(world, county):
+    from auditlog.models import LogEntry
+
+    from lnob.monitoring.models import PolicyVersion
+
+    PolicyVersion.objects.create(
+        area_code=ZX,
+        effective_from=dt.date(2026, 1, 1),
+        status="active",
+        name="镇雄医保预警",
+        medical_alert_yuan=Decimal("20000"),
+        medical_alert_source="https://example.gov.cn/medical",
+    )
+    sweep = _run(world.zx_admin)
+    assert ("5306271022020102", "medical_alert") in _hits(sweep)  # B paid 28,000 itself
+    hits = selectors.sweep_hits(user=world.zx_auditor, sweep=sweep, rule="medical_alert")
+    masked = selectors.hit_rows(sweep, hits, user=world.zx_auditor)
+    medical = next(r for r in masked[0].rules if r["code"] == "medical_alert")["text"]
+    assert "***" in medical and "28,000" not in medical  # an auditor does not see health data
+    before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+    shown = selectors.hit_rows(
+        sweep, selectors.sweep_hits(user=world.zx_cadre2, sweep=sweep), user=world.zx_cadre2
+    )
+    medical = next(r for r in shown[0].rules if r["code"] == "medical_alert")["text"]
+    assert "28,000" in medical
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == before + 1  # and it is audited

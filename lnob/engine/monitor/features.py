@@ -18,6 +18,15 @@ from typing import Any
 
 import polars as pl
 
+# Features that reveal a person's health (illness, disability, medical costs): shown only to roles
+# that may see health data, and every showing audited (lnob.monitoring.selectors.figures).
+SENSITIVE = frozenset(
+    {
+        "medical_self_paid", "medical_self_paid_max_person", "ill_serious", "ill_chronic", "disabled",
+        "disabled_severe", "shock_illness", "shock_disability",
+    }
+)  # fmt: skip
+
 # Column names and types of the frames the loader provides.
 HOUSEHOLDS = {
     "household_id": pl.Int64,
