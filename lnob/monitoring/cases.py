@@ -274,8 +274,19 @@ def _apply_data(case: Case, action: str, data: dict[str, Any], comment: str) -> 
         days = int(data.get("notice_days") or minimum)
         if days < minimum:
             raise DomainError("notice_days", days, _("公示期不少于 {n} 天").format(n=minimum))
-        if start < today - dt.timedelta(days=7) or start > today + dt.timedelta(days=30):
-            raise DomainError("notice_start", start.isoformat(), _("公示开始日期不合理"))
+        reviewed = (
+            CaseEvent.objects.filter(case=case, action="village_review")
+            .order_by("-at")
+            .values_list("at", flat=True)
+        ).first()
+        earliest = timezone.localdate(reviewed) if reviewed else today
+        # posted after the village review (recorded within the week), never before it
+        if start < max(earliest, today - dt.timedelta(days=7)) or start > today + dt.timedelta(days=30):
+            raise DomainError(
+                "notice_start",
+                start.isoformat(),
+                _("公示应在村级评议之后开始（{d} 或以后）").format(d=earliest.isoformat()),
+            )
         case.notice_start, case.notice_end = start, start + dt.timedelta(days=days - 1)
         return {"notice_start": start.isoformat(), "notice_end": case.notice_end.isoformat(), "days": days}
     if action == "township_review":

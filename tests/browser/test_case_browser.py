@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from lnob.monitoring.models import Lead
+from lnob.monitoring.models import Case, Lead
 from lnob.monitoring.sweeps import sweep_create, sweep_run
 from tests.browser.test_browser_flows import log_in
+from tests.monitoring.helpers import reviewed_a_week_ago
 from tests.personas import ZX, seed_again
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,6 +55,7 @@ def test_a_lead_through_every_step(page: Any, live_server: Any, world: Any, lead
     _step(page, "visit", "入户核实，户主签字授权", authorisation_signed_on=today.isoformat())
     _step(page, "compare", "与医保、社保数据比对一致")
     _step(page, "village_review", "村民代表会议评议通过")
+    reviewed_a_week_ago(Case.objects.get(household__number=A))  # the notice went up a week ago
     _step(page, "post_notice", "村务公开栏公示", notice_start=(today - dt.timedelta(days=6)).isoformat())
     assert page.get_by_test_id("case-state").inner_text() == "公示中"
     with page.expect_popup() as popup:

@@ -20,6 +20,15 @@ def sweep(county: int, as_of: dt.date = AS_OF) -> Any:
     )
 
 
+def reviewed_a_week_ago(case: Case) -> None:
+    """The village review took place a week ago, so a notice posted after it has run its 5 days."""
+    from lnob.monitoring.models import CaseEvent
+
+    CaseEvent.objects.filter(case=case, action="village_review").update(
+        at=timezone.now() - dt.timedelta(days=7)
+    )
+
+
 def monitor(world: Any, number: str, *, cadre: Any, category: str = "unstable_out_of_poverty") -> Case:
     """Take the household's open lead through every step to county approval."""
     case = lead_accept(
@@ -29,6 +38,7 @@ def monitor(world: Any, number: str, *, cadre: Any, category: str = "unstable_ou
     case_step(actor=cadre, case=case, action="visit", comment="入户", authorisation_signed_on=today)
     case_step(actor=cadre, case=case, action="compare", comment="比对")
     case_step(actor=cadre, case=case, action="village_review", comment="评议")
+    reviewed_a_week_ago(case)
     case_step(
         actor=cadre,
         case=case,

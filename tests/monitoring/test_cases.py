@@ -15,6 +15,7 @@ from lnob.monitoring import selectors, services
 from lnob.monitoring.cases import case_assign, case_step, due_date, is_overdue, lead_accept, lead_dismiss
 from lnob.monitoring.models import Case, CaseEvent, Lead
 from lnob.monitoring.sweeps import sweep_create, sweep_run
+from tests.monitoring.helpers import reviewed_a_week_ago
 from tests.personas import ZX
 
 AS_OF = dt.date(2026, 6, 30)
@@ -49,6 +50,7 @@ def _walk_to_township(world, case):
     )
     case_step(actor=world.zx_cadre1, case=case, action="compare", comment="收入与医保、社保数据一致")
     case_step(actor=world.zx_cadre1, case=case, action="village_review", comment="村民代表会议通过")
+    reviewed_a_week_ago(case)
     case_step(
         actor=world.zx_cadre1,
         case=case,
@@ -169,7 +171,7 @@ def test_the_whole_procedure_each_step_by_its_own_level(world, leads):
         ["illness", "lack_of_labour"],
     )
     assert case.closed_at is not None
-    events = list(CaseEvent.objects.filter(case=case).values_list("action", "actor__username"))
+    events = list(CaseEvent.objects.filter(case=case).order_by("pk").values_list("action", "actor__username"))
     assert events == [
         ("open", "zx_cadre1"),
         ("visit", "zx_cadre1"),
@@ -214,6 +216,14 @@ def test_the_township_reviews_only_after_the_notice_period(world, leads):
         comment="公示",
         notice_days=3,
     )
+    with pytest.raises(DomainError, match="村级评议之后"):  # a notice cannot predate the review
+        case_step(
+            actor=world.zx_cadre1,
+            case=case,
+            action="post_notice",
+            comment="公示",
+            notice_start=today - dt.timedelta(days=6),
+        )
     case_step(actor=world.zx_cadre1, case=case, action="post_notice", comment="公示", notice_start=today)
     _refused(
         "action",
