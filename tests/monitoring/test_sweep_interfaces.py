@@ -229,3 +229,20 @@ def test_command_line_sweep(world, county):
     out = io.StringIO()
     call_command("monitor", "schedule", stdout=out)
     assert "queued sweep" in out.getvalue()
+
+
+def test_the_leads_pager_keeps_the_filters(world, county):
+    from django.utils import timezone
+
+    from lnob.monitoring.models import Lead
+    from tests.personas import ZX_V1, make_household
+
+    village = county["a"].village_id
+    for i in range(51):  # more than a page of leads in 泼机村
+        household = make_household(world.zx_cadre1, ZX_V1, f"53062710220109{i:02d}")
+        Lead.objects.create(
+            household=household, village_id=village, opened_at=timezone.now(), first_channel="cadre"
+        )
+    page = _client(world.zx_cadre1).get(f"/monitoring/leads/?status=open&village={village}").content.decode()
+    link = page.split('data-testid="next-page"')[0].rsplit('href="', 1)[1]
+    assert "status=open" in link and f"village={village}" in link and "page=2" in link
