@@ -38,4 +38,9 @@ def monitor_inputs(synth: SynthCounty, as_of: dt.date) -> F.Inputs:
     incomes = synth.incomes.select(*money, pl.col("source").alias("kind"), "amount")
     spending = synth.expenditures.select(*money, pl.col("type").alias("kind"), "amount")
     shocks = synth.shocks.select("household_id", "date", pl.col("risk_type_id").alias("risk_type"))
-    return F.Inputs(households, persons, incomes, spending, shocks)
+    alerts = getattr(synth, "alerts", None)
+    if alerts is not None:
+        alerts = alerts.select(list(F.ALERTS)).with_columns(
+            pl.col("amount").cast(pl.Float64), pl.col("grade").cast(pl.Int64)
+        )
+    return F.Inputs(households, persons, incomes, spending, shocks, alerts=alerts)

@@ -33,6 +33,9 @@ class Capability(StrEnum):
     CASE_VILLAGE = "case_village"  # take a lead, home visit, data comparison, village review, notice
     CASE_TOWNSHIP = "case_township"  # township review
     CASE_COUNTY = "case_county"  # county approval, assignment, escalations
+    # upload a line department's alerts (the `alerts` exchange table) for the area, and nothing
+    # else: a department officer neither reads nor edits the registry
+    SUBMIT_ALERTS = "submit_alerts"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -58,9 +61,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     # Auditors read everything in their area and change nothing. They check procedure, not
     # identities, so personal fields stay masked for them too.
     Role.AUDITOR: frozenset({Capability.VIEW_REGISTRY, Capability.VIEW_AUDIT}),
-    # These three see only what they supplied or manage; their own scopes arrive with the
-    # exchange (department feeds) and employment (workshops, workstations) capabilities.
-    Role.DEPARTMENT_OFFICER: frozenset(),
+    # These three see only what they supplied or manage. A department officer uploads the
+    # department's alerts and sees only their own import batches; workshop and workstation
+    # managers get their scopes with the employment capabilities.
+    Role.DEPARTMENT_OFFICER: frozenset({Capability.SUBMIT_ALERTS}),
     Role.WORKSHOP_MANAGER: frozenset(),
     Role.WORKSTATION_OFFICER: frozenset(),
 }

@@ -49,6 +49,7 @@ TEXT_COLUMNS = {
     "note",
     "transfer_type",
     "leave_reason",
+    "reference",
 }
 
 
@@ -141,6 +142,8 @@ class PlanWriter:
         ):
             if name in self.frames:
                 self._facts(self._resolve(self.frames[name], households, persons), table, values)
+        if "alerts" in self.frames:
+            self._alerts(self._resolve(self.frames["alerts"], households, persons))
         frames = {table: pl.concat(parts, how="vertical_relaxed") for table, parts in self.inserts.items()}
         # progress over the whole write, not table by table
         total = sum(frame.height for frame in frames.values())
@@ -474,6 +477,45 @@ class PlanWriter:
                         *[
                             pl.coalesce(c, f"{c}_db").fill_null("")
                             if c == "note"
+                            else pl.coalesce(c, f"{c}_db")
+                            for c in updates
+                        ],
+                    ),
+                ),
+            )
+
+    def _alerts(self, a: pl.DataFrame) -> None:
+        def column(name: str, dtype: Any) -> pl.Expr:
+            return pl.col(name) if name in a.columns else pl.lit(None, dtype)
+
+        new = a.filter(pl.col("_action") == NEW)
+        self._insert(
+            "registry_alert",
+            new.select(
+                pl.col("_household_id").alias("household_id"),
+                pl.col("_person_id").alias("person_id"),
+                "department",
+                "kind",
+                "date",
+                column("amount", pl.Float64).alias("amount"),
+                column("grade", pl.Int64).alias("grade"),
+                column("reference", pl.String).fill_null("").alias("reference"),
+                column("note", pl.String).fill_null("").alias("note"),
+                pl.lit(self.now).alias("created_at"),
+            ),
+        )
+        changed = a.filter(pl.col("_action") == CHANGED)
+        updates = [c for c in ("amount", "grade", "reference", "note") if c in a.columns]
+        if updates:
+            self._count(
+                "registry_alert",
+                update_from(
+                    "registry_alert",
+                    changed.select(
+                        pl.col("_record_id").alias("id"),
+                        *[
+                            pl.coalesce(c, f"{c}_db").fill_null("")
+                            if c in TEXT_COLUMNS
                             else pl.coalesce(c, f"{c}_db")
                             for c in updates
                         ],

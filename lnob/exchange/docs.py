@@ -17,7 +17,16 @@ from . import schema
 from .schema import TABLES, Column, Kind, Table
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "exchange-format.md"
-IMPORT_ORDER = ("areas", "households", "persons", "memberships", "incomes", "expenditures", "shocks")
+IMPORT_ORDER = (
+    "areas",
+    "households",
+    "persons",
+    "memberships",
+    "incomes",
+    "expenditures",
+    "shocks",
+    "alerts",
+)
 
 KIND_DOC = {
     Kind.TEXT: "text",

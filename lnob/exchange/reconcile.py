@@ -81,6 +81,7 @@ BLANKABLE = {
     "note",
     "transfer_type",
     "leave_reason",
+    "reference",
 }
 DB_COLUMN = {"risk_type": "risk_type_id"}
 SENSITIVE = {"id_number", "phone", "bank_account", "health", "contact_phone", "disability_grade"}
@@ -121,6 +122,8 @@ class Reconciler:
         self.as_of = as_of
         self.edit = scope_ranges(user, Capability.EDIT_REGISTRY)
         self.manage = scope_ranges(user, Capability.MANAGE_AREAS)
+        # department alerts may also come from a department officer (lnob.exchange.services.import_ranges)
+        self.alert_scope = sorted({*self.edit, *scope_ranges(user, Capability.SUBMIT_ALERTS)})
         self.plan = Plan()
         self._temps: list[str] = []
         self._counts: dict[str, int] = {}
@@ -614,9 +617,14 @@ class Reconciler:
             severity="review",
         )
 
-    def _person_refs(self, name: str, frame: pl.DataFrame) -> pl.DataFrame:
-        """Resolve `id_number` to a person of the batch or of the registry; adds `_person_id`."""
+    def _person_refs(
+        self, name: str, frame: pl.DataFrame, scope: list[tuple[int, int]] | None = None
+    ) -> pl.DataFrame:
+        """Resolve `id_number` to a person of the batch or of the registry; adds `_person_id`.
+        `scope`: the areas the person must belong or have belonged to (default: the user's
+        editing scope)."""
         v = self.staged[name].v
+        scope = self.edit if scope is None else scope
         batch = pl.DataFrame(schema={"id_number": pl.String, "_bp_id": pl.Int64, "_bp_bad": pl.Boolean})
         if "persons" in self.plan.tables:
             p = self.plan.tables["persons"]
@@ -639,9 +647,7 @@ class Reconciler:
         # to: naming someone of another county would make their record visible here
         db = found.group_by("id_number").agg(
             pl.col("_db_pid").first(),
-            (pl.col("_db_village").is_not_null() & self._in("_db_village", self.edit))
-            .any()
-            .alias("_db_mine"),
+            (pl.col("_db_village").is_not_null() & self._in("_db_village", scope)).any().alias("_db_mine"),
         )
         out = frame.join(batch, on="id_number", how="left").join(db, on="id_number", how="left")
         foreign = out.filter(pl.col("_db_pid").is_not_null() & ~pl.col("_db_mine"))
@@ -864,6 +870,150 @@ class Reconciler:
     def _shocks(self, s: StagedTable) -> None:
         self._facts(s, "shocks", "registry_shock", ["date", "risk_type"], ["note"])
 
+    def _households_by_number(self, numbers: pl.DataFrame) -> pl.DataFrame:
+        """household_number -> `_household_id` (null for a household new in this batch) and
+        `_village`: the batch's valid households first, then the registry's."""
+        numbers = numbers.drop_nulls().unique()
+        batch = pl.DataFrame(
+            schema={"household_number": pl.String, "_household_id": pl.Int64, "_village": pl.Int64}
+        )
+        if "households" in self.plan.tables:
+            h = self.plan.tables["households"].filter(pl.col("_action") != INVALID)
+            batch = h.select(
+                pl.col("number").alias("household_number"),
+                "_household_id",
+                pl.col("village").alias("_village"),
+            )
+        db = self._lookup(
+            numbers.join(batch, on="household_number", how="anti"),
+            "registry_household",
+            "SELECT h.number, h.id, h.village_id FROM registry_household h {join}",
+            {"household_number": "h.number"},
+            {"household_number": pl.String, "_household_id": pl.Int64, "_village": pl.Int64},
+        )
+        return pl.concat([batch.join(numbers, on="household_number", how="semi"), db], how="vertical_relaxed")
+
+    def _alerts(self, s: StagedTable) -> None:
+        """A department's alert names a person by resident ID; it is kept on the household the
+        person belonged to on its date (counting the memberships this batch adds), which must be
+        in the user's areas. Rows about persons not registered here are reported back row by row."""
+        v = s.v
+        t = self._person_refs("alerts", v.typed, self.alert_scope)
+        ids = t.select("id_number").drop_nulls().unique()
+        spans = [
+            self._lookup(
+                ids,
+                "registry_person",
+                "SELECT p.id_number, p.name, h.number, h.id, h.village_id, CAST(m.joined AS TEXT), "
+                "CAST(m.left AS TEXT) FROM registry_person p {join} "
+                "JOIN registry_membership m ON m.person_id = p.id "
+                "JOIN registry_household h ON h.id = m.household_id",
+                {"id_number": "p.id_number"},
+                {
+                    "id_number": pl.String,
+                    "_name_db": pl.String,
+                    "household_number": pl.String,
+                    "_household_id": pl.Int64,
+                    "_village": pl.Int64,
+                    "joined": pl.Date,
+                    "left": pl.Date,
+                },
+            )
+        ]
+        batch_spans = []
+        if "persons" in self.plan.tables:
+            p = self.plan.tables["persons"].filter(pl.col("_action") != INVALID)
+            batch_spans.append(
+                p.select(
+                    "id_number",
+                    pl.col("name").alias("_name_db"),
+                    "household_number",
+                    pl.col("_joined").alias("joined"),
+                    pl.lit(None, pl.Date).alias("left"),
+                )
+            )
+        if "memberships" in self.plan.tables:
+            m = self.plan.tables["memberships"].filter(pl.col("_action") != INVALID)
+            left = pl.col("left") if "left" in m.columns else pl.lit(None, pl.Date)
+            batch_spans.append(
+                m.select(
+                    "id_number",
+                    pl.lit(None, pl.String).alias("_name_db"),
+                    "household_number",
+                    "joined",
+                    left.alias("left"),
+                )
+            )
+        if batch_spans:
+            more = pl.concat(batch_spans, how="vertical_relaxed")
+            more = more.join(
+                self._households_by_number(more.select("household_number")), on="household_number", how="left"
+            )
+            spans.append(more.select(spans[0].columns))
+        member = pl.concat(spans, how="vertical_relaxed")
+        names = member.drop_nulls("_name_db").group_by("id_number").agg(pl.col("_name_db").first())
+        on_date = (
+            t.select("_row", "id_number", "date")
+            .join(member.drop("_name_db"), on="id_number")
+            .filter(
+                (pl.col("joined") <= pl.col("date"))
+                & (pl.col("left").is_null() | (pl.col("left") > pl.col("date")))
+            )
+            .sort("_row", "joined")
+            .unique("_row", keep="last")
+            .select("_row", "household_number", "_household_id", "_village")
+        )
+        t = t.join(on_date, on="_row", how="left").join(names, on="id_number", how="left")
+        known_person = pl.col("_person_id").is_not_null() | pl.col("_person_in_batch")
+        reported = sorted(v.invalid_rows)  # a person already refused is reported once
+        t_ok = ~pl.col("_row").is_in(reported)
+        nowhere = t.filter(t_ok & known_person & pl.col("_village").is_null() & pl.col("date").is_not_null())
+        v.add(
+            nowhere.select("_row", pl.col("id_number").alias("value")),
+            "id_number",
+            str(_("此人在预警日期不是任何登记农户的成员")),
+        )
+        foreign = t.filter(t_ok & pl.col("_village").is_not_null() & ~self._in("_village", self.alert_scope))
+        v.add(foreign.select("_row", pl.col("id_number").alias("value")), "id_number", str(Msg.OUT_OF_SCOPE))
+        if "name" in t.columns:
+            other = t.filter(
+                pl.col("name").is_not_null()
+                & pl.col("_name_db").is_not_null()
+                & (pl.col("name") != pl.col("_name_db"))
+            )
+            v.add(
+                other.select("_row", pl.col("name").alias("value")),
+                "name",
+                str(_("姓名与该身份证号登记的姓名不一致，请核实")),
+                severity="review",
+            )
+        values = ["amount", "grade", "reference", "note"]
+        amount = f"CAST(r.amount AS {_real()})"
+        db = self._lookup(
+            t.select("_person_id"),
+            "registry_alert",
+            f"SELECT r.person_id, r.department, r.kind, CAST(r.date AS TEXT), r.id, {amount}, "  # noqa: S608
+            "r.grade, r.reference, r.note FROM registry_alert r {join}",
+            {"_person_id": "r.person_id"},
+            {
+                "_person_id": pl.Int64,
+                "department": pl.String,
+                "kind": pl.String,
+                "date": pl.Date,
+                "_record_id": pl.Int64,
+                "amount_db": pl.Float64,
+                "grade_db": pl.Int64,
+                "reference_db": pl.String,
+                "note_db": pl.String,
+            },
+        )
+        t = t.join(db, on=["_person_id", "department", "kind", "date"], how="left").with_columns(
+            pl.col("_record_id").is_not_null().alias("_exists")
+        )
+        present = [c for c in values if c in s.present]
+        any_change = self._diff("alerts", t, present, "id_number")
+        self.plan.tables["alerts"] = self._classify("alerts", t.drop("_name_db"), any_change)
+
 
 def _household_types() -> dict[str, Any]:
     return {
@@ -877,6 +1027,10 @@ def _household_types() -> dict[str, Any]:
 
 def _person_types() -> dict[str, Any]:
     return {c: (pl.Int64 if c == "disability_grade" else pl.String) for c in PERSON_VERSION}
+
+
+def _real() -> str:
+    return "DOUBLE PRECISION" if connection.vendor == "postgresql" else "REAL"
 
 
 def _fact_type(column: str) -> Any:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from lnob.registry.choices import (
+    AlertKind,
+    Department,
     Education,
     Enrolment,
     ExpenditureType,
@@ -301,6 +303,60 @@ SHOCKS = Table(
     ),
 )
 
+ALERTS = Table(
+    name="alerts",
+    zh="部门预警",
+    key=("department", "kind", "id_number", "date"),
+    description=(
+        "Alerts pushed by line departments (部门筛查预警), one row per person and event. Departments "
+        "know people by resident ID: the household is the one the person belonged to on the date. "
+        "Rows about persons not registered in your areas are reported back, row by row."
+    ),
+    columns=(
+        Column(
+            "department",
+            "报送部门",
+            Kind.CODE,
+            True,
+            "medical_insurance",
+            codes=_choices(Department),
+            aliases=("部门", "数据来源部门"),
+        ),
+        Column(
+            "kind",
+            "预警类型",
+            Kind.CODE,
+            True,
+            "medical_self_paid",
+            "须为报送部门的预警类型",
+            codes=_choices(AlertKind),
+            aliases=("预警事项",),
+        ),
+        Column(
+            "id_number",
+            "身份证号",
+            Kind.ID_NUMBER,
+            True,
+            "53062720050101001X",
+            aliases=("证件号码", "公民身份号码", "身份证号码"),
+        ),
+        Column("name", "姓名", Kind.TEXT, False, "张三", "填写则与登记的姓名核对", max_length=50),
+        Column("date", "发生日期", Kind.DATE, True, "2026-03-15", aliases=("预警日期", "业务日期")),
+        Column(
+            "amount",
+            "金额",
+            Kind.DECIMAL,
+            False,
+            "26000.00",
+            "元；大额医疗自付和灾害损失必填",
+            ("金额（元）", "自付金额", "损失金额"),
+        ),
+        Column("grade", "残疾等级", Kind.INT, False, "", "1-4；仅残疾登记填写"),
+        Column("reference", "部门业务编号", Kind.TEXT, False, "YB2026030001", max_length=64),
+        Column("note", "备注", Kind.TEXT, False, ""),
+    ),
+)
+
 AREAS = Table(
     name="areas",
     zh="乡镇和村",
@@ -322,5 +378,5 @@ AREAS = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (AREAS, HOUSEHOLDS, PERSONS, MEMBERSHIPS, INCOMES, EXPENDITURES, SHOCKS)
+    t.name: t for t in (AREAS, HOUSEHOLDS, PERSONS, MEMBERSHIPS, INCOMES, EXPENDITURES, SHOCKS, ALERTS)
 }

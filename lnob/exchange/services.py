@@ -109,9 +109,18 @@ class BatchProgress:
 # --- create -----------------------------------------------------------------------------------------
 
 
+def import_ranges(actor: Any, table: str | None = None) -> list[tuple[int, int]]:
+    """The code ranges where `actor` may import `table` (any table when None): the registry's
+    tables need EDIT_REGISTRY; department alerts also SUBMIT_ALERTS (department officers)."""
+    capabilities = [Capability.EDIT_REGISTRY]
+    if table in (None, "alerts"):
+        capabilities.append(Capability.SUBMIT_ALERTS)
+    return sorted({r for c in capabilities for r in scope_ranges(actor, c)})
+
+
 def _home_area(actor: Any) -> Area:
-    """The narrowest area holding all of the actor's editing scope."""
-    ranges = scope_ranges(actor, Capability.EDIT_REGISTRY)
+    """The narrowest area holding all of the actor's importing scope."""
+    ranges = import_ranges(actor)
     if not ranges:
         raise NotFound()
     lo, hi = ranges[0][0], ranges[-1][1]
@@ -260,6 +269,13 @@ def import_validate(batch: ImportBatch, progress: BatchProgress | None = None) -
                         a=staged[s.table.name].file, b=f["name"], table=s.table.zh
                     ),
                 )
+            if not import_ranges(batch.created_by, s.table.name):
+                raise FileProblem(
+                    f["name"],
+                    _("{name} 是{table}表：您的角色只能导入部门预警表（alerts）").format(
+                        name=f["name"], table=s.table.zh
+                    ),
+                )
             staged[s.table.name] = s
         rows = sum(s.v.typed.height for s in staged.values())
         progress(_("与登记数据比对"), read, size, rows=rows, force=True)
@@ -293,7 +309,11 @@ def import_validate(batch: ImportBatch, progress: BatchProgress | None = None) -
 
 
 def may_commit(actor: Any, batch: ImportBatch) -> bool:
-    return can(actor, Capability.EDIT_REGISTRY, batch.area_id)
+    """The uploader's own batch, or one of an area the actor edits. (The rows themselves are
+    checked against the committer's scope again when the commit reconciles them.)"""
+    if can(actor, Capability.EDIT_REGISTRY, batch.area_id):
+        return True
+    return batch.created_by_id == actor.pk and can(actor, Capability.SUBMIT_ALERTS, batch.area_id)
 
 
 def import_commit(

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from lnob.core.errors import Msg
+from lnob.registry.choices import ALERT_AMOUNT_REQUIRED, ALERT_DEPARTMENT, ALERT_WITH_GRADE, Department
 
 from .parse import HEADER_SEARCH_ROWS, FileProblem, ParsedTable, _best_header, _header_candidates, read_table
 from .schema import TABLES, Table, normalise_header
 from .validate import Validated, check_persons, check_unique, type_columns
 
 # the order rows are reconciled and written in: what a row refers to comes first
-ORDER = ("areas", "households", "persons", "memberships", "incomes", "expenditures", "shocks")
+ORDER = ("areas", "households", "persons", "memberships", "incomes", "expenditures", "shocks", "alerts")
 
 
 @dataclass
@@ -239,6 +240,38 @@ def _shocks(s: StagedTable, today: dt.date) -> None:
     _not_future(s.v, "date", today)
 
 
+def _alerts(s: StagedTable, today: dt.date) -> None:
+    """A department's alert: its kind is one that department sends; medical bills and disaster
+    losses carry an amount; only a disability registration carries a grade, from 1 to 4."""
+    v = s.v
+    t = v.typed
+    check_unique(v, [c for c in s.table.key if c in t.columns], str(_("同一预警在文件中出现多次")))
+    _not_future(v, "date", today)
+    if {"department", "kind"} <= set(t.columns):
+        sender = pl.col("kind").replace_strict(ALERT_DEPARTMENT, default=None, return_dtype=pl.String)
+        wrong = t.filter(pl.col("kind").is_not_null() & pl.col("department").is_not_null())
+        wrong = wrong.filter(sender != pl.col("department"))
+        labels = dict(Department.choices)
+        for department, rows in wrong.group_by("department"):
+            v.add(
+                rows.select("_row", pl.col("kind").alias("value")),
+                "kind",
+                str(_("这不是{department}报送的预警类型")).format(
+                    department=labels.get(str(department[0]), "")
+                ),
+            )
+    if "kind" in t.columns:
+        amount = pl.col("amount") if "amount" in t.columns else pl.lit(None, pl.Float64)
+        missing = t.filter(pl.col("kind").is_in(sorted(ALERT_AMOUNT_REQUIRED)) & amount.is_null())
+        v.add(missing.select("_row", pl.col("kind").alias("value")), "amount", str(_("这类预警必须填写金额")))
+        if "grade" in t.columns:
+            grade = pl.col("grade")
+            stray = t.filter(grade.is_not_null() & (pl.col("kind") != str(ALERT_WITH_GRADE)))
+            v.add(stray.select("_row", grade.alias("value")), "grade", str(_("只有残疾登记填写残疾等级")))
+            bad = t.filter(grade.is_not_null() & ((grade < 1) | (grade > 4)))
+            v.add(bad.select("_row", grade.alias("value")), "grade", str(Msg.DISABILITY_GRADE))
+
+
 ROW_CHECKS = {
     "areas": _areas,
     "households": _households,
@@ -247,4 +280,5 @@ ROW_CHECKS = {
     "incomes": _incomes,
     "expenditures": _period,
     "shocks": _shocks,
+    "alerts": _alerts,
 }

@@ -22,7 +22,7 @@ from lnob.core.errors import DomainError, NotFound
 from lnob.registry import selectors
 from lnob.web.views import _bool, _date, _int
 
-from . import export, notice
+from . import export, notice, services
 from .schema import TABLES
 from .templates_xlsx import template_xlsx
 
@@ -81,7 +81,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "tables": tables,
             "villages": villages,
             "can_export": bool(scope_ranges(request.user, Capability.VIEW_REGISTRY)),
-            "can_import": bool(scope_ranges(request.user, Capability.EDIT_REGISTRY)),
+            "can_import": bool(services.import_ranges(request.user)),
+            "alerts_only": not scope_ranges(request.user, Capability.EDIT_REGISTRY),
             "today": selectors.today(),
             "min_days": notice.MIN_DAYS,
         },

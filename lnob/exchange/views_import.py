@@ -13,13 +13,14 @@ from typing import Any
 import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lnob.areas.roles import Capability
-from lnob.areas.scoping import scope_ranges
+from lnob.areas.scoping import area_q, scope_ranges
 from lnob.core.errors import NotFound
 from lnob.core.sensitive import log_access, mask
 
@@ -34,9 +35,10 @@ NOT_FOUND = "未找到，或不在您的管辖范围内"
 
 
 def batch_list(user: Any) -> Any:
-    return ImportBatch.objects.visible_to(user, Capability.EDIT_REGISTRY).select_related(
-        "created_by", "committed_by", "area"
-    )
+    """Batches of the areas the user edits, and the user's own (a department officer sees only
+    the feeds they uploaded)."""
+    mine = area_q("area_id", scope_ranges(user, Capability.EDIT_REGISTRY)) | Q(created_by_id=user.pk)
+    return ImportBatch.objects.filter(mine).select_related("created_by", "committed_by", "area")
 
 
 def batch_get(user: Any, pk: int) -> ImportBatch:
@@ -67,7 +69,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             return redirect("exchange_imports")
         services.enqueue_validate(actor=request.user, batch=batch)
         return redirect("exchange_import", pk=batch.pk)
-    if not scope_ranges(request.user, Capability.EDIT_REGISTRY):
+    if not services.import_ranges(request.user):
         raise Http404(_(NOT_FOUND))
     return render(request, "exchange/imports.html", {"batches": batch_list(request.user)[:50]})
 

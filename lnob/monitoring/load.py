@@ -55,7 +55,7 @@ def queries(
     with `household`, only that household's rows are read (a risk-elimination check)."""
     lo, hi = subtree_range(county_code, Level.COUNTY)
     d = _date(as_of)
-    w0, _ = F.windows(as_of)
+    w0, w1 = F.windows(as_of)
     first = _date(w0[0])
     households = f"SELECT id FROM registry_household WHERE village_id >= {lo} AND village_id < {hi}"
     in_county = "" if whole_database else f" AND household_id IN ({households})"
@@ -124,6 +124,19 @@ def queries(
             "SELECT household_id, date, risk_type_id FROM registry_shock "
             f"WHERE date >= {first} AND date <= {d}{in_county}",
             {"household_id": pl.Int64, "date": pl.Date, "risk_type": pl.String},
+        ),
+        "alerts": Query(
+            f"SELECT household_id, person_id, kind, date, CAST(COALESCE(amount, -1) AS {_real()}), "
+            "CAST(COALESCE(grade, -1) AS INTEGER) FROM registry_alert "
+            f"WHERE date >= {_date(w1[0])} AND date <= {d}{in_county}",
+            {
+                "household_id": pl.Int64,
+                "person_id": pl.Int64,
+                "kind": pl.String,
+                "date": pl.Date,
+                "amount": pl.Float64,
+                "grade": pl.Int64,
+            },
         ),
     }
 
@@ -221,12 +234,16 @@ def _inputs(raw: dict[str, pl.DataFrame]) -> F.Inputs:
     incomes = dates(lazy["incomes"].with_columns(none_to_null[0]), "period_start", "period_end")
     expenditures = dates(lazy["expenditures"].with_columns(none_to_null[0]), "period_start", "period_end")
     shocks = dates(lazy["shocks"], "date")
+    alerts = dates(lazy["alerts"], "date").with_columns(
+        *(pl.when(pl.col(c) != NONE).then(pl.col(c)).alias(c) for c in ("amount", "grade"))
+    )
     return F.Inputs(
         households=households.select([pl.col(c).cast(t) for c, t in F.HOUSEHOLDS.items()]),
         persons=persons.select([pl.col(c).cast(t) for c, t in F.PERSONS.items()]),
         incomes=incomes.select([pl.col(c).cast(t) for c, t in F.MONEY.items()]),
         expenditures=expenditures.select([pl.col(c).cast(t) for c, t in F.MONEY.items()]),
         shocks=shocks.select([pl.col(c).cast(t) for c, t in F.SHOCKS.items()]),
+        alerts=alerts.select([pl.col(c).cast(t) for c, t in F.ALERTS.items()]),
     )
 
 

@@ -310,6 +310,7 @@ def _compile(
             severity=rule.severity,
             category=rule.category_id or "",
             risk_types=tuple(rule.risk_types),
+            explanation=rule.explanation,
         )
         try:
             compiled.append((spec, compile_expression(rule.expression, columns, params)))

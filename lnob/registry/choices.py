@@ -97,3 +97,48 @@ class ExpenditureType(models.TextChoices):
     EDUCATION = "education", _("教育支出")
     DISASTER_LOSS = "disaster_loss", _("灾害损失")
     OTHER_RIGID = "other_rigid", _("其他刚性支出")
+
+
+class Department(models.TextChoices):
+    """Line departments that push risk alerts to the county (部门筛查预警)."""
+
+    MEDICAL_INSURANCE = "medical_insurance", _("医疗保障部门")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政部门")
+    EDUCATION = "education", _("教育部门")
+    DISABLED_FEDERATION = "disabled_federation", _("残疾人联合会")
+    EMERGENCY_MANAGEMENT = "emergency_management", _("应急管理部门")
+    HR_SOCIAL_SECURITY = "hr_social_security", _("人力资源和社会保障部门")
+
+
+class AlertKind(models.TextChoices):
+    """What a department alert reports. `ALERT_DEPARTMENT` gives the department that sends each."""
+
+    MEDICAL_SELF_PAID = "medical_self_paid", _("大额医疗自付费用")
+    DIBAO_GRANTED = "dibao_granted", _("纳入低保")
+    DIBAO_STOPPED = "dibao_stopped", _("退出低保")
+    TEKUN_GRANTED = "tekun_granted", _("纳入特困供养")
+    TEKUN_STOPPED = "tekun_stopped", _("退出特困供养")
+    DROPOUT = "dropout", _("义务教育阶段辍学")
+    DISABILITY_REGISTERED = "disability_registered", _("残疾登记")
+    DISASTER_LOSS = "disaster_loss", _("灾害损失")
+    LAYOFF = "layoff", _("企业裁员")
+    UNEMPLOYMENT_REGISTERED = "unemployment_registered", _("失业登记")
+
+
+ALERT_DEPARTMENT: dict[str, str] = {
+    AlertKind.MEDICAL_SELF_PAID: Department.MEDICAL_INSURANCE,
+    AlertKind.DIBAO_GRANTED: Department.CIVIL_AFFAIRS,
+    AlertKind.DIBAO_STOPPED: Department.CIVIL_AFFAIRS,
+    AlertKind.TEKUN_GRANTED: Department.CIVIL_AFFAIRS,
+    AlertKind.TEKUN_STOPPED: Department.CIVIL_AFFAIRS,
+    AlertKind.DROPOUT: Department.EDUCATION,
+    AlertKind.DISABILITY_REGISTERED: Department.DISABLED_FEDERATION,
+    AlertKind.DISASTER_LOSS: Department.EMERGENCY_MANAGEMENT,
+    AlertKind.LAYOFF: Department.HR_SOCIAL_SECURITY,
+    AlertKind.UNEMPLOYMENT_REGISTERED: Department.HR_SOCIAL_SECURITY,
+}
+# alerts that carry an amount (yuan), and the one that carries a disability grade
+ALERT_AMOUNT_REQUIRED = frozenset({AlertKind.MEDICAL_SELF_PAID, AlertKind.DISASTER_LOSS})
+ALERT_WITH_GRADE = AlertKind.DISABILITY_REGISTERED
+# alerts that reveal a person's health: shown only to roles that may see health data
+ALERT_SENSITIVE = frozenset({AlertKind.MEDICAL_SELF_PAID, AlertKind.DISABILITY_REGISTERED})

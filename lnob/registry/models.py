@@ -18,6 +18,8 @@ from lnob.areas.scoping import ScopedQuerySet
 from lnob.core.auditctx import area_hint
 
 from .choices import (
+    AlertKind,
+    Department,
     Education,
     Enrolment,
     ExpenditureType,
@@ -328,8 +330,38 @@ class Shock(_HouseholdFact):
         indexes = [models.Index(fields=["household", "date"])]
 
 
+class Alert(_HouseholdFact):
+    """A department's alert about a person (部门预警): a large medical bill, a 低保 change, a
+    dropout, a disability registration, a disaster loss, a layoff. Departments know people by their
+    resident ID, not by household: the import finds the household the person belonged to on the
+    alert's date, and the alert is kept on that household as evidence the rules can read."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="alerts", db_index=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="alerts")
+    department = models.CharField(_("报送部门"), max_length=24, choices=Department.choices)
+    kind = models.CharField(_("预警类型"), max_length=24, choices=AlertKind.choices)
+    date = models.DateField(_("发生日期"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(_("残疾等级"), null=True, blank=True)
+    reference = models.CharField(_("部门业务编号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("部门预警")
+        verbose_name_plural = _("部门预警")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="alert_amount_not_negative"
+            ),
+            models.UniqueConstraint(fields=["person", "department", "kind", "date"], name="alert_once"),
+        ]
+        indexes = [models.Index(fields=["household", "date"])]
+
+
 # Re-exported so callers need one import for the coded values.
 __all__ = [
+    "Alert",
+    "AlertKind",
+    "Department",
     "Education",
     "Enrolment",
     "Expenditure",

@@ -14,9 +14,11 @@ from django.utils import timezone
 from lnob.areas.roles import Capability
 from lnob.areas.scoping import can
 from lnob.core.errors import NotFound
-from lnob.core.sensitive import mask, mask_id
+from lnob.core.sensitive import mask, mask_id, record_access
 
+from .choices import ALERT_SENSITIVE
 from .models import (
+    Alert,
     Expenditure,
     Household,
     HouseholdVersion,
@@ -136,6 +138,10 @@ class HouseholdView:
     expenditures: list[Expenditure]
     shocks: list[Shock]
     can_view_sensitive: bool = False
+    # department alerts; those revealing health (ALERT_SENSITIVE) only for roles that may see
+    # health data, else counted in `alerts_hidden`
+    alerts: list[Alert] = field(default_factory=list)
+    alerts_hidden: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -154,6 +160,8 @@ def household_detail(*, user: Any, number: str, as_of: dt.date | None = None) ->
     members = [_member_row(m, versions.get(m.person_id), day) for m in current]
     members.sort(key=lambda r: (r.membership.relation != Relation.HEAD, -r.age))
     hh_versions = list(household.versions.order_by("valid_from"))
+    sensitive = can(user, Capability.VIEW_SENSITIVE, household.village_id)
+    alerts, hidden = household_alerts(user=user, household=household, sensitive=sensitive)
     return HouseholdView(
         household=household,
         as_of=day,
@@ -166,8 +174,28 @@ def household_detail(*, user: Any, number: str, as_of: dt.date | None = None) ->
         incomes=list(household.incomes.select_related("person").order_by("-period_end", "source")),
         expenditures=list(household.expenditures.select_related("person").order_by("-period_end")),
         shocks=list(household.shocks.select_related("risk_type", "person").order_by("-date")),
-        can_view_sensitive=can(user, Capability.VIEW_SENSITIVE, household.village_id),
+        can_view_sensitive=sensitive,
+        alerts=alerts,
+        alerts_hidden=hidden,
     )
+
+
+def household_alerts(*, user: Any, household: Household, sensitive: bool) -> tuple[list[Alert], int]:
+    """The household's department alerts, newest first, and how many were held back: alerts
+    about health are shown only when `sensitive` (the user may see health data), and each such
+    showing is written to the audit trail."""
+    rows = list(household.alerts.select_related("person").order_by("-date", "-pk"))
+    health = [a for a in rows if a.kind in ALERT_SENSITIVE]
+    if not sensitive:
+        return [a for a in rows if a.kind not in ALERT_SENSITIVE], len(health)
+    if health:
+        record_access(
+            actor=user,
+            instance=household,
+            fields=sorted({f"alert.{a.kind}" for a in health}),
+            reason="household alerts",
+        )
+    return rows, 0
 
 
 def _member_row(m: Membership, version: PersonVersion | None, day: dt.date) -> MemberRow:

@@ -13,4 +13,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "can_view_audit": bool(scope_ranges(user, Capability.VIEW_AUDIT)),
         "can_edit_registry": bool(scope_ranges(user, Capability.EDIT_REGISTRY)),
+        "can_submit_alerts": bool(scope_ranges(user, Capability.SUBMIT_ALERTS)),
     }

@@ -50,6 +50,9 @@ def test_the_engines_agree_on_a_synthetic_county(county: Any) -> None:
     assert_same(expected, got)
     assert got["shocks"].sum() > 0 and got["dropouts"].sum() > 0
     assert got["zero_employment"].any() and got["no_labour"].any()
+    assert got["alerts"].sum() > 0 and got["alert_disability_severe"].sum() > 0
+    assert all(got[column].sum() > 0 for column in features.ALERT_COUNTS.values())
+    assert all(got[column].sum() > 0 for column in features.ALERT_AMOUNTS)
 
 
 @pytest.mark.parametrize("as_of", [D(2026, 3, 31), D(2025, 12, 31), D(2026, 2, 28)])
@@ -169,6 +172,28 @@ def small_county() -> SimpleNamespace:
             ],
             {"household_id": pl.Int64, "date": pl.Date, "risk_type_id": pl.String},
         ),
+        alerts=_frame(
+            [
+                (1, 2, "medical_self_paid", D(2025, 9, 1), 9000.0, None),
+                (1, 2, "medical_self_paid", D(2026, 2, 1), 4000.0, None),
+                (1, 6, "medical_self_paid", D(2026, 3, 1), 12000.0, None),
+                (1, 2, "medical_self_paid", D(2025, 6, 30), 50000.0, None),  # the last day of W0
+                (1, 4, "disability_registered", D(2025, 12, 1), None, 2),
+                (1, 6, "disability_registered", D(2026, 1, 5), None, 3),
+                (1, 1, "disaster_loss", D(2026, 6, 30), 8000.0, None),  # the last day of W1
+                (1, 1, "layoff", D(2026, 4, 1), None, None),
+                (1, 1, "dibao_stopped", D(2026, 7, 1), None, None),  # after the as-of date
+                (2, None, "dropout", D(2026, 5, 1), None, None),  # household 2 has no members now
+            ],
+            {
+                "household_id": pl.Int64,
+                "person_id": pl.Int64,
+                "kind": pl.String,
+                "date": pl.Date,
+                "amount": pl.Float64,
+                "grade": pl.Int64,
+            },
+        ),
     )
 
 
@@ -197,6 +222,9 @@ def test_a_household_worked_out_by_hand(engine: Any) -> None:
         "medical_self_paid_max_person": 1500.0,  # person 2
         "income_after_rigid_per_capita": (income_net - 3700) / 5,
         "months_worked_max": 184 / 365 * 12,
+        "alert_medical_amount": 9000 + 4000 + 12000,
+        "alert_medical_max_person": 13000.0,  # person 2 in W1; person 6 has 12000
+        "alert_disaster_loss": 8000.0,
     }
     exact = {
         "household_id": 1,
@@ -225,6 +253,18 @@ def test_a_household_worked_out_by_hand(engine: Any) -> None:
         "shocks": 2,
         "shock_disaster": 0,
         "shock_illness": 2,
+        "alerts": 7,
+        "alert_medical": 3,
+        "alert_dibao_granted": 0,
+        "alert_dibao_stopped": 0,
+        "alert_tekun_granted": 0,
+        "alert_tekun_stopped": 0,
+        "alert_dropout": 0,
+        "alert_disability": 2,
+        "alert_disability_severe": 1,
+        "alert_disaster": 1,
+        "alert_layoff": 1,
+        "alert_unemployed": 0,
     }
     assert set(floats) | set(exact) == set(frame.columns)
     assert {k: one[k] for k in exact} == exact
@@ -237,6 +277,7 @@ def test_a_household_worked_out_by_hand(engine: Any) -> None:
     assert two["income_net"] == 0.0 and two["months_worked_max"] == 0.0 and two["shock_illness"] == 0
     assert (two["no_labour"], two["zero_employment"], two["ordinary"]) == (True, False, True)
     assert two["housing_unsafe"] is None and two["water_unsafe"] is False
+    assert (two["alerts"], two["alert_dropout"], two["alert_medical_amount"]) == (1, 1, 0.0)
 
 
 @pytest.mark.parametrize("engine", [features.compute, duckdb_features], ids=["polars", "duckdb"])

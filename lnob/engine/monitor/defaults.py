@@ -15,6 +15,7 @@ WANGCANG = "https://www.scgw.gov.cn/Detail.aspx?id=20211027172648236"  # [P] dep
 SHAANXI_ZERO = "http://foping.gov.cn/fpxzf/liuwen/202401/99c5b5c1ea2741d68996b9d1806b4a9b.shtml"
 YUANMOU = "http://www.yncxym.gov.cn/info/3844/78406.htm"  # [P: Yunnan] housing and water
 XIAN_MEDICAL = "https://www.xawanlong.com/detail/16835302894086/415"  # [P] medical alert
+ESHAN = "https://www.yxes.gov.cn/esxzfxxgk/fpgz/20220321/1406406.html"  # [P] civil affairs, dropouts
 
 RULES: list[dict[str, object]] = [
     {
@@ -131,5 +132,93 @@ RULES: list[dict[str, object]] = [
         "exact": True,
     },
 ]
+
+# Department alerts (部门筛查预警, policy reference §2): every department lead is checked by a home
+# visit, so each kind of alert opens a lead; a medical bill only above the alert amount.
+DEPARTMENT_RULES: list[dict[str, object]] = [
+    {
+        "code": "dept_medical",
+        "name_zh": "医保部门：大额医疗自付费用",
+        "name_en": "Medical insurance: large self-paid medical costs",
+        "category": "",
+        "risk_types": ["illness"],
+        "expression": "alert_medical_max_person > medical_alert",
+        "severity": 2,
+        "explanation": (
+            "医保部门报告一名成员近 12 个月自付医疗费用 {alert_medical_max_person} 元，"
+            "超过预警线 {medical_alert} 元"
+        ),
+        "source": XIAN_MEDICAL,
+        "exact": False,
+    },
+    {
+        "code": "dept_assistance",
+        "name_zh": "民政部门：低保或特困供养变动",
+        "name_en": "Civil affairs: minimum living allowance or extreme-hardship support changed",
+        "category": "",
+        "risk_types": ["other"],
+        "expression": (
+            "alert_dibao_granted + alert_dibao_stopped + alert_tekun_granted + alert_tekun_stopped > 0"
+        ),
+        "severity": 1,
+        "explanation": (
+            "民政部门报告：纳入低保 {alert_dibao_granted} 人次，退出低保 {alert_dibao_stopped} 人次，"
+            "纳入特困 {alert_tekun_granted} 人次，退出特困 {alert_tekun_stopped} 人次"
+        ),
+        "source": ESHAN,
+        "exact": False,
+    },
+    {
+        "code": "dept_dropout",
+        "name_zh": "教育部门：疑似辍学",
+        "name_en": "Education: suspected dropout",
+        "category": "",
+        "risk_types": ["schooling"],
+        "expression": "alert_dropout > 0",
+        "severity": 2,
+        "explanation": "教育部门报告疑似辍学 {alert_dropout} 人次",
+        "source": ESHAN,
+        "exact": False,
+    },
+    {
+        "code": "dept_disability",
+        "name_zh": "残联：新增残疾登记",
+        "name_en": "Disabled persons' federation: new disability registration",
+        "category": "",
+        "risk_types": ["disability"],
+        "expression": "alert_disability > 0",
+        "severity": 1,
+        "explanation": (
+            "残联报告残疾登记 {alert_disability} 人次，其中一、二级 {alert_disability_severe} 人次"
+        ),
+        "source": WANGCANG,
+        "exact": False,
+    },
+    {
+        "code": "dept_disaster",
+        "name_zh": "应急管理部门：灾害损失",
+        "name_en": "Emergency management: disaster losses",
+        "category": "",
+        "risk_types": ["disaster"],
+        "expression": "alert_disaster > 0",
+        "severity": 2,
+        "explanation": "应急管理部门报告灾害损失 {alert_disaster} 起，共 {alert_disaster_loss} 元",
+        "source": WANGCANG,
+        "exact": False,
+    },
+    {
+        "code": "dept_job_loss",
+        "name_zh": "人社部门：裁员或失业登记",
+        "name_en": "HR and social security: layoff or registered unemployment",
+        "category": "",
+        "risk_types": ["unstable_employment"],
+        "expression": "alert_layoff + alert_unemployed > 0",
+        "severity": 2,
+        "explanation": "人社部门报告裁员 {alert_layoff} 人次，失业登记 {alert_unemployed} 人次",
+        "source": WANGCANG,
+        "exact": False,
+    },
+]
+RULES += DEPARTMENT_RULES
 
 EXACT = tuple(str(r["code"]) for r in RULES if r["exact"])

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from .expr import Compiled, compile_expression
+from .expr import Compiled, ExpressionError, compile_expression, template_names
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class RuleSpec:
     category: str = ""
     risk_types: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # the explanation template: the figures it names are kept with each hit too
+    explanation: str = ""
 
 
 HITS = {"household_id": pl.Int64, "rule_code": pl.String, "severity": pl.Int64, "evidence": pl.String}
@@ -51,8 +53,9 @@ def evaluate(
         mask = flags[f"_rule_{i}"]
         if not mask.any():
             continue
-        columns = [n for n in comp.names if n in features.columns]
-        constants = {n: _plain(params[n]) for n in comp.names if n not in features.columns}
+        names = list(dict.fromkeys([*comp.names, *_named(rule.explanation)]))
+        columns = [n for n in names if n in features.columns]
+        constants = {n: _plain(params[n]) for n in names if n not in features.columns and n in params}
         hit = features.filter(mask).select("household_id", *columns)
         evidence = _evidence(hit, columns, constants)
         parts.append(
@@ -68,6 +71,15 @@ def evaluate(
     if not parts:
         return pl.DataFrame(schema=HITS)
     return pl.concat(parts).sort("household_id", "rule_code")
+
+
+def _named(template: str) -> list[str]:
+    """The names an explanation refers to; none when the template is malformed (rules are
+    checked when saved, so only a hand-made spec can get here with one)."""
+    try:
+        return template_names(template)
+    except ExpressionError:
+        return []
 
 
 def _plain(value: Any) -> Any:

@@ -24,6 +24,8 @@ SENSITIVE = frozenset(
     {
         "medical_self_paid", "medical_self_paid_max_person", "ill_serious", "ill_chronic", "disabled",
         "disabled_severe", "shock_illness", "shock_disability",
+        "alert_medical", "alert_medical_amount", "alert_medical_max_person", "alert_disability",
+        "alert_disability_severe",
     }
 )  # fmt: skip
 
@@ -53,6 +55,28 @@ MONEY = {
     "amount": pl.Float64,
 }
 SHOCKS = {"household_id": pl.Int64, "date": pl.Date, "risk_type": pl.String}
+ALERTS = {
+    "household_id": pl.Int64,
+    "person_id": pl.Int64,
+    "kind": pl.String,
+    "date": pl.Date,
+    "amount": pl.Float64,
+    "grade": pl.Int64,
+}
+# department alerts counted in W1: kind -> feature column (lnob.registry.choices.AlertKind)
+ALERT_COUNTS = {
+    "medical_self_paid": "alert_medical",
+    "dibao_granted": "alert_dibao_granted",
+    "dibao_stopped": "alert_dibao_stopped",
+    "tekun_granted": "alert_tekun_granted",
+    "tekun_stopped": "alert_tekun_stopped",
+    "dropout": "alert_dropout",
+    "disability_registered": "alert_disability",
+    "disaster_loss": "alert_disaster",
+    "layoff": "alert_layoff",
+    "unemployment_registered": "alert_unemployed",
+}
+ALERT_AMOUNTS = ("alert_medical_amount", "alert_medical_max_person", "alert_disaster_loss")
 
 INCOME_SOURCES = ("wages", "business_net", "property_net", "transfer")
 COST = "production_cost"
@@ -72,6 +96,7 @@ class Inputs:
     incomes: Any
     expenditures: Any
     shocks: Any
+    alerts: Any = None  # department alerts; None: none recorded
 
     def collect(self) -> Inputs:
         """The same inputs as data frames."""
@@ -80,7 +105,12 @@ class Inputs:
             return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
 
         return Inputs(
-            *(eager(getattr(self, f)) for f in ("households", "persons", "incomes", "expenditures", "shocks"))
+            households=eager(self.households),
+            persons=eager(self.persons),
+            incomes=eager(self.incomes),
+            expenditures=eager(self.expenditures),
+            shocks=eager(self.shocks),
+            alerts=None if self.alerts is None else eager(self.alerts),
         )
 
 
@@ -156,6 +186,10 @@ def feature_columns(risk_types: tuple[str, ...] = ()) -> dict[str, pl.DataType]:
         "housing_unsafe": pl.Boolean(),
         "water_unsafe": pl.Boolean(),
         "shocks": pl.Int64(),
+        "alerts": pl.Int64(),
+        **{name: pl.Int64() for name in ALERT_COUNTS.values()},
+        "alert_disability_severe": pl.Int64(),
+        **{name: pl.Float64() for name in ALERT_AMOUNTS},
     }
     for code in risk_types:
         columns[f"shock_{code}"] = pl.Int64()
@@ -283,6 +317,28 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
         ),
     )
 
+    alerts = inputs.alerts if inputs.alerts is not None else pl.DataFrame(schema=ALERTS)
+    in_window = alerts.lazy().filter(pl.col("date").is_between(pl.lit(w1[0]), pl.lit(w1[1])))
+    medical_alert = pl.col("kind") == "medical_self_paid"
+    alert_agg = in_window.group_by("household_id").agg(
+        pl.len().cast(pl.Int64).alias("alerts"),
+        *((pl.col("kind") == kind).sum().cast(pl.Int64).alias(name) for kind, name in ALERT_COUNTS.items()),
+        ((pl.col("kind") == "disability_registered") & (pl.col("grade") <= 2).fill_null(False))
+        .sum()
+        .cast(pl.Int64)
+        .alias("alert_disability_severe"),
+        pl.col("amount").filter(medical_alert).sum().alias("alert_medical_amount"),
+        pl.col("amount").filter(pl.col("kind") == "disaster_loss").sum().alias("alert_disaster_loss"),
+    )
+    alert_person = (
+        in_window.filter(medical_alert)
+        .group_by("household_id", "person_id")
+        .agg(pl.col("amount").sum())
+        .group_by("household_id")
+        .agg(pl.col("amount").max().alias("alert_medical_max_person"))
+    )
+    alert_cols = ["alerts", *ALERT_COUNTS.values(), "alert_disability_severe"]
+
     money = ["wages", "business_net", "property_net", "transfers", "production_costs", "income_net"]
     counts = [
         "labour_full", "labour_partial", "labour_none", "not_working_age", "available_workers",
@@ -297,6 +353,8 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
         .join(spend_agg, on="household_id", how="left")
         .join(medical_person, on="household_id", how="left")
         .join(shock_agg, on="household_id", how="left")
+        .join(alert_agg, on="household_id", how="left")
+        .join(alert_person, on="household_id", how="left")
         .with_columns(
             pl.col("members").fill_null(0),
             *(pl.col(c).fill_null(0.0) for c in money[:-1]),
@@ -304,7 +362,8 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
             *(pl.col(c).fill_null(0.0).round(2) for c in ("income_net", "income_net_prev")),
             *(pl.col(c).fill_null(0.0) for c in ("rigid_spending", "medical_self_paid")),
             pl.col("medical_self_paid_max_person").fill_null(0.0),
-            *(pl.col(c).fill_null(0) for c in [*counts, *shock_cols]),
+            *(pl.col(c).fill_null(0) for c in [*counts, *shock_cols, *alert_cols]),
+            *(pl.col(c).fill_null(0.0) for c in ALERT_AMOUNTS),
             pl.col("months_worked_max").fill_null(0.0),
         )
         .with_columns(

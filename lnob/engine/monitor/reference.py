@@ -14,7 +14,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from .features import COMPULSORY, COMPULSORY_AGE_BELOW, Inputs, Settings, feature_columns, windows
+from .features import ALERTS, COMPULSORY, COMPULSORY_AGE_BELOW, Inputs, Settings, feature_columns, windows
 
 # $w0_start .. $w1_end are the closed windows W0 and W1 of `features.windows`. A money record
 # counts in a window in proportion to the days of its closed period inside the window.
@@ -149,6 +149,38 @@ shock_features AS (  -- shocks dated inside W1
     GROUP BY household_id
 ),
 
+alert_features AS (  -- department alerts dated inside W1
+    SELECT
+        household_id,
+        count(*) AS alerts,
+        count(*) FILTER (WHERE kind = 'medical_self_paid') AS alert_medical,
+        count(*) FILTER (WHERE kind = 'dibao_granted') AS alert_dibao_granted,
+        count(*) FILTER (WHERE kind = 'dibao_stopped') AS alert_dibao_stopped,
+        count(*) FILTER (WHERE kind = 'tekun_granted') AS alert_tekun_granted,
+        count(*) FILTER (WHERE kind = 'tekun_stopped') AS alert_tekun_stopped,
+        count(*) FILTER (WHERE kind = 'dropout') AS alert_dropout,
+        count(*) FILTER (WHERE kind = 'disability_registered') AS alert_disability,
+        count(*) FILTER (WHERE kind = 'disaster_loss') AS alert_disaster,
+        count(*) FILTER (WHERE kind = 'layoff') AS alert_layoff,
+        count(*) FILTER (WHERE kind = 'unemployment_registered') AS alert_unemployed,
+        count(*) FILTER (WHERE kind = 'disability_registered' AND grade <= 2) AS alert_disability_severe,
+        coalesce(sum(amount) FILTER (WHERE kind = 'medical_self_paid'), 0) AS alert_medical_amount,
+        coalesce(sum(amount) FILTER (WHERE kind = 'disaster_loss'), 0) AS alert_disaster_loss
+    FROM alerts
+    WHERE "date" BETWEEN $w1_start AND $w1_end
+    GROUP BY household_id
+),
+alert_medical AS (  -- the largest one person's medical bills reported by medical insurance
+    SELECT household_id, max(amount) AS alert_medical_max_person
+    FROM (
+        SELECT household_id, person_id, coalesce(sum(amount), 0) AS amount
+        FROM alerts
+        WHERE kind = 'medical_self_paid' AND "date" BETWEEN $w1_start AND $w1_end
+        GROUP BY household_id, person_id
+    )
+    GROUP BY household_id
+),
+
 -- one row per household; a household without rows of a kind gets 0 for its sums and counts
 joined AS (
     SELECT
@@ -178,13 +210,30 @@ joined AS (
         coalesce(p.disabled_severe, 0) AS disabled_severe,
         coalesce(p.pupils_compulsory, 0) AS pupils_compulsory,
         coalesce(p.dropouts, 0) AS dropouts,
-        coalesce(k.shocks, 0) AS shocks{shock_coalesces}
+        coalesce(k.shocks, 0) AS shocks{shock_coalesces},
+        coalesce(a.alerts, 0) AS alerts,
+        coalesce(a.alert_medical, 0) AS alert_medical,
+        coalesce(a.alert_dibao_granted, 0) AS alert_dibao_granted,
+        coalesce(a.alert_dibao_stopped, 0) AS alert_dibao_stopped,
+        coalesce(a.alert_tekun_granted, 0) AS alert_tekun_granted,
+        coalesce(a.alert_tekun_stopped, 0) AS alert_tekun_stopped,
+        coalesce(a.alert_dropout, 0) AS alert_dropout,
+        coalesce(a.alert_disability, 0) AS alert_disability,
+        coalesce(a.alert_disaster, 0) AS alert_disaster,
+        coalesce(a.alert_layoff, 0) AS alert_layoff,
+        coalesce(a.alert_unemployed, 0) AS alert_unemployed,
+        coalesce(a.alert_disability_severe, 0) AS alert_disability_severe,
+        coalesce(a.alert_medical_amount, 0) AS alert_medical_amount,
+        coalesce(am.alert_medical_max_person, 0) AS alert_medical_max_person,
+        coalesce(a.alert_disaster_loss, 0) AS alert_disaster_loss
     FROM households AS h
     LEFT JOIN person_features AS p USING (household_id)
     LEFT JOIN income_features AS i USING (household_id)
     LEFT JOIN spending_features AS s USING (household_id)
     LEFT JOIN medical_features AS m USING (household_id)
     LEFT JOIN shock_features AS k USING (household_id)
+    LEFT JOIN alert_features AS a USING (household_id)
+    LEFT JOIN alert_medical AS am USING (household_id)
 )
 
 SELECT
@@ -226,7 +275,22 @@ SELECT
     dropouts::BIGINT AS dropouts,
     NOT housing_safe AS housing_unsafe,
     NOT water_safe AS water_unsafe,
-    shocks::BIGINT AS shocks{shock_columns}
+    shocks::BIGINT AS shocks,
+    alerts::BIGINT AS alerts,
+    alert_medical::BIGINT AS alert_medical,
+    alert_dibao_granted::BIGINT AS alert_dibao_granted,
+    alert_dibao_stopped::BIGINT AS alert_dibao_stopped,
+    alert_tekun_granted::BIGINT AS alert_tekun_granted,
+    alert_tekun_stopped::BIGINT AS alert_tekun_stopped,
+    alert_dropout::BIGINT AS alert_dropout,
+    alert_disability::BIGINT AS alert_disability,
+    alert_disaster::BIGINT AS alert_disaster,
+    alert_layoff::BIGINT AS alert_layoff,
+    alert_unemployed::BIGINT AS alert_unemployed,
+    alert_disability_severe::BIGINT AS alert_disability_severe,
+    alert_medical_amount::DOUBLE AS alert_medical_amount,
+    alert_medical_max_person::DOUBLE AS alert_medical_max_person,
+    alert_disaster_loss::DOUBLE AS alert_disaster_loss{shock_columns}
 FROM joined
 ORDER BY household_id
 """
@@ -275,6 +339,8 @@ def duckdb_features(inputs: Inputs, settings: Settings, *, threads: int | None =
     with duckdb.connect(":memory:", config=config) as con:
         for name in ("households", "persons", "incomes", "expenditures", "shocks"):
             con.register(name, getattr(inputs, name).to_arrow())
+        alerts = inputs.alerts if inputs.alerts is not None else pl.DataFrame(schema=ALERTS)
+        con.register("alerts", alerts.to_arrow())
         frame = con.sql(sql, params=parameters).pl()
 
     expected = feature_columns(settings.risk_types)

@@ -1,0 +1,252 @@
+"""Department feeds (部门预警) through the exchange pipeline: rows keyed by resident ID, the
+household found from the membership on the alert's date, unknown persons reported back row by
+row, department officers who upload feeds without seeing the registry. Personas of 镇雄 and 万州."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from auditlog.models import LogEntry
+from django.test import Client
+
+from lnob.exchange import services
+from lnob.exchange.errorfile import error_file
+from lnob.monitoring.models import Lead, Signal
+from lnob.registry.models import Alert, Membership, Person
+from lnob.registry.selectors import household_detail
+from tests.exchange_import.helpers import csv_bytes, messages_for, validated
+from tests.monitoring.helpers import sweep
+from tests.personas import PASSWORD, ZX, make_id
+
+HEADER = ["department", "kind", "id_number", "name", "date", "amount", "grade", "reference"]
+
+
+def _alerts(*rows: list[object], header: list[str] = HEADER) -> tuple[str, bytes]:
+    return "alerts.csv", csv_bytes(header, list(rows))
+
+
+def _head(household) -> Person:
+    return Membership.objects.get(household=household, relation="head").person
+
+
+def test_department_officer_uploads_a_feed_and_unknown_persons_come_back_row_by_row(world, county):
+    a, d = _head(county["a"]), _head(county["d"])
+    unknown = make_id("19700101", "F")
+    feed = _alerts(
+        ["medical_insurance", "medical_self_paid", a.id_number, a.name, "2026-03-01", "30000", "", "YB1"],
+        ["medical_insurance", "medical_self_paid", d.id_number, d.name, "2026-03-02", "12000", "", "YB2"],
+        ["medical_insurance", "medical_self_paid", unknown, "李四", "2026-03-03", "9000", "", "YB3"],
+        ["医疗保障部门", "大额医疗自付费用", a.id_number, "别的名字", "2026-04-01", "5000", "", "YB4"],
+    )
+    batch = validated(world.zx_department, feed)
+    assert batch.status == "validated"
+    assert sorted((row, column) for row, column, _m in messages_for(batch)) == [
+        (3, "id_number"),  # 万州's resident: outside the officer's county
+        (4, "id_number"),  # not registered anywhere
+    ]
+    assert [(row, column) for row, column, _m in messages_for(batch, "review")] == [(5, "name")]
+    counts = batch.summary["tables"]["alerts"]
+    assert (counts["new"], counts["invalid"], counts["review"]) == (2, 2, 1)
+
+    # all or nothing: the invalid rows stop a full commit and nothing is written
+    with pytest.raises(services.ImportRefused):
+        services.import_commit(actor=world.zx_department, batch=batch)
+    assert not Alert.objects.exists()
+
+    services.import_commit(actor=world.zx_department, batch=batch, valid_only=True)
+    stored = list(Alert.objects.order_by("date").values_list("household_id", "person_id", "kind", "amount"))
+    assert stored == [
+        (county["a"].pk, a.pk, "medical_self_paid", Decimal("30000.00")),
+        (county["a"].pk, a.pk, "medical_self_paid", Decimal("5000.00")),
+    ]
+    assert Alert.objects.get(reference="YB1").department == "medical_insurance"
+
+    # the rows left out go back to the department with file, row, column and value
+    content, _name, fmt = error_file(batch, "alerts")
+    errors = pl.read_csv(content, infer_schema=False)
+    assert fmt == "csv" and errors.height == 2
+    assert sorted(errors["id_number"].to_list()) == sorted([d.id_number, unknown])
+    assert [c for c in errors.columns if c.startswith("错误")] == ["错误：id_number"]
+
+    # the same feed again: the known rows are unchanged, nothing is added twice
+    again = validated(world.zx_department, feed)
+    assert again.summary["tables"]["alerts"]["unchanged"] == 2
+    services.import_commit(actor=world.zx_department, batch=again, valid_only=True)
+    assert Alert.objects.count() == 2
+
+
+def test_the_household_is_the_one_the_person_belonged_to_on_the_alerts_date(world, county):
+    mover = _head(county["c"])
+    old = Membership.objects.get(person=mover)
+    old.joined = dt.date(2024, 1, 1)
+    old.save()
+    Membership.objects.create(
+        person=mover,
+        household=county["a"],
+        relation="other",
+        joined=dt.date(2020, 1, 1),
+        left=dt.date(2024, 1, 1),
+        leave_reason="moved",
+    )
+    batch = validated(
+        world.zx_admin,
+        _alerts(
+            ["hr_social_security", "layoff", mover.id_number, "", "2023-05-01", "", "", ""],
+            ["hr_social_security", "layoff", mover.id_number, "", "2025-05-01", "", "", ""],
+            ["hr_social_security", "layoff", mover.id_number, "", "2019-05-01", "", "", ""],
+        ),
+    )
+    assert [(row, column) for row, column, _m in messages_for(batch)] == [(4, "id_number")]
+    assert "不是任何登记农户的成员" in messages_for(batch)[0][2]
+    services.import_commit(actor=world.zx_admin, batch=batch, valid_only=True)
+    by_date = dict(Alert.objects.values_list("date", "household_id"))
+    assert by_date == {dt.date(2023, 5, 1): county["a"].pk, dt.date(2025, 5, 1): county["c"].pk}
+
+
+def test_bad_feed_rows_say_what_is_wrong_and_where(world, county):
+    a = _head(county["a"]).id_number
+    batch = validated(
+        world.zx_admin,
+        _alerts(
+            ["education", "layoff", a, "", "2026-01-01", "", "", ""],  # not an education alert
+            ["medical_insurance", "medical_self_paid", a, "", "2026-01-02", "", "", ""],  # no amount
+            ["civil_affairs", "dibao_stopped", a, "", "2026-01-03", "", "2", ""],  # a grade
+            ["disabled_federation", "disability_registered", a, "", "2026-01-04", "", "7", ""],
+            ["emergency_management", "disaster_loss", a, "", "2099-01-01", "100", "", ""],  # future
+            ["hr_social_security", "layoff", a, "", "2026-01-06", "", "", ""],
+            ["hr_social_security", "layoff", a, "", "2026-01-06", "", "", ""],  # the same alert twice
+            ["民政部门", "纳入特困", a, "", "2026-01-08", "", "", ""],  # no such kind
+        ),
+    )
+    found = {(row, column) for row, column, _m in messages_for(batch)}
+    assert found == {
+        (2, "kind"),
+        (3, "amount"),
+        (4, "grade"),
+        (5, "grade"),
+        (6, "date"),
+        (8, "department"),
+        (9, "kind"),
+    }
+    by_row = {row: message for row, _c, message in messages_for(batch)}
+    assert "教育部门" in by_row[2] and "金额" in by_row[3]
+    with pytest.raises(services.ImportRefused):
+        services.import_commit(actor=world.zx_admin, batch=batch)
+    assert not Alert.objects.exists()
+
+
+def test_a_department_officer_imports_alerts_only_and_sees_only_own_batches(world, county):
+    person_row = [make_id("19900101", "M"), "王五", county["a"].number, "child", "2020-01-01", ""]
+    persons = (
+        "persons.csv",
+        csv_bytes(["id_number", "name", "household_number", "relation", "joined", "phone"], [person_row]),
+    )
+    refused = validated(world.zx_department, persons)
+    assert refused.status == "refused" and "部门预警" in refused.error
+
+    a = _head(county["a"]).id_number
+    mine = validated(world.zx_department, _alerts(["education", "dropout", a, "", "2026-01-01", "", "", ""]))
+    theirs = validated(world.zx_admin, _alerts(["education", "dropout", a, "", "2026-02-01", "", "", ""]))
+    client = Client()
+    client.login(username="zx_department", password=PASSWORD)
+    assert client.get(f"/exchange/imports/{mine.pk}/").status_code == 200
+    assert client.get(f"/exchange/imports/{theirs.pk}/").status_code == 404
+    assert client.get(f"/households/{county['a'].number}/").status_code == 404  # no registry access
+    page = client.get("/exchange/")
+    assert page.status_code == 200 and b'data-testid="alerts-only"' in page.content
+
+    wanzhou = Client()
+    wanzhou.login(username="wz_admin", password=PASSWORD)
+    assert wanzhou.get(f"/exchange/imports/{mine.pk}/").status_code == 404
+    with pytest.raises(Exception):  # noqa: B017 NotFound: another county's batch
+        services.import_commit(actor=world.wz_admin, batch=mine)
+    services.import_commit(actor=world.zx_department, batch=mine)
+    assert Alert.objects.filter(kind="dropout").count() == 1
+
+
+def test_a_feed_from_wanzhou_lands_on_wanzhous_household(world, county):
+    d = _head(county["d"])
+    batch = validated(
+        world.wz_admin,
+        _alerts(
+            ["emergency_management", "disaster_loss", d.id_number, d.name, "2026-05-01", "8000", "", "YJ9"]
+        ),
+    )
+    assert messages_for(batch) == []
+    services.import_commit(actor=world.wz_admin, batch=batch)
+    assert Alert.objects.get().household_id == county["d"].pk
+    # 镇雄's admin cannot name 万州's resident
+    again = validated(
+        world.zx_admin,
+        _alerts(["emergency_management", "disaster_loss", d.id_number, "", "2026-05-02", "1", "", ""]),
+    )
+    assert [(row, column) for row, column, _m in messages_for(again)] == [(2, "id_number")]
+
+
+def test_alerts_become_evidence_and_trigger_the_department_rules(world, county):
+    a, b = _head(county["a"]), _head(county["b"])
+    batch = validated(
+        world.zx_department,
+        _alerts(
+            ["hr_social_security", "layoff", b.id_number, "", "2026-05-01", "", "", "RS1"],
+            ["emergency_management", "disaster_loss", b.id_number, "", "2026-06-01", "6500", "", "YJ1"],
+            ["medical_insurance", "medical_self_paid", a.id_number, "", "2026-02-01", "40000", "", "YB1"],
+            ["hr_social_security", "layoff", a.id_number, "", "2024-05-01", "", "", "RS0"],  # too old
+        ),
+    )
+    services.import_commit(actor=world.zx_department, batch=batch)
+    done = sweep(ZX)
+    hits = dict(done.hits.filter(rule_code__startswith="dept_").values_list("rule_code", "household_id"))
+    assert hits == {"dept_job_loss": county["b"].pk, "dept_disaster": county["b"].pk}
+    # Yunnan sets no medical alert amount: the medical rule is skipped, and says so
+    assert "dept_medical" in {s["code"] for s in done.policy["skipped"]}
+    lead = Lead.objects.get(household=county["b"], closed_at__isnull=True)
+    evidence = Signal.objects.get(lead=lead, rule_code="dept_disaster").evidence
+    assert json.loads(evidence) == {"alert_disaster": 1, "alert_disaster_loss": 6500.0}
+
+    # on the household page: the health alert for roles that may see health data, audited
+    before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+    seen = household_detail(user=world.zx_cadre1, number=county["a"].number)
+    assert [x.kind for x in seen.alerts] == ["medical_self_paid", "layoff"] and seen.alerts_hidden == 0
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == before + 1
+    hidden = household_detail(user=world.zx_auditor, number=county["a"].number)
+    assert [x.kind for x in hidden.alerts] == ["layoff"] and hidden.alerts_hidden == 1
+    client = Client()
+    client.login(username="zx_auditor", password=PASSWORD)
+    page = client.get(f"/households/{county['a'].number}/").content.decode()
+    assert "RS0" in page and "YB1" not in page and "40000" not in page
+
+
+def test_api_upload_of_a_feed_by_a_department_officer(world, county):
+    from tests.monitoring.test_sweep_interfaces import _run_queued
+
+    a = _head(county["a"])
+    client = Client()
+    client.login(username="zx_department", password=PASSWORD)
+    name, content = _alerts(
+        ["education", "dropout", a.id_number, "", "2026-03-01", "", "", "JY1"],
+        ["education", "dropout", make_id("20150101", "F"), "", "2026-03-01", "", "", "JY2"],
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        "/api/v1/imports", {"files": [SimpleUploadedFile(name, content)], "as_of": "2026-06-30"}
+    )
+    assert response.status_code == 202, response.content
+    pk = response.json()["id"]
+    _run_queued()
+    body = client.get(f"/api/v1/imports/{pk}").json()
+    assert body["status"] == "validated"
+    issues = client.get(f"/api/v1/imports/{pk}/issues").json()["items"]
+    assert [(i["row"], i["column"]) for i in issues] == [(3, "id_number")]
+    response = client.post(
+        f"/api/v1/imports/{pk}/commit", {"valid_only": True}, content_type="application/json"
+    )
+    assert response.status_code == 202
+    _run_queued()
+    assert client.get(f"/api/v1/imports/{pk}").json()["status"] == "committed"
+    assert list(Alert.objects.values_list("reference", flat=True)) == ["JY1"]
