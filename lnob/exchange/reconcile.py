@@ -666,11 +666,12 @@ class Reconciler:
         missing = out.filter(
             pl.col("id_number").is_not_null() & pl.col("_bp_bad").is_null() & pl.col("_db_pid").is_null()
         )
-        v.add(
-            missing.select("_row", pl.col("id_number").alias("value")),
-            "id_number",
-            str(_("此身份证号既不在人员文件中，也未登记")),
+        unknown = (
+            _("未登记：此身份证号不是本县登记农户的成员")
+            if name == "alerts"
+            else _("此身份证号既不在人员文件中，也未登记")
         )
+        v.add(missing.select("_row", pl.col("id_number").alias("value")), "id_number", str(unknown))
         return out.with_columns(pl.col("_bp_bad").is_not_null().alias("_person_in_batch")).drop(
             "_bp_id", "_bp_bad", "_db_pid", "_db_mine"
         )

@@ -28,6 +28,7 @@ def exchange_tables(synth: SynthCounty) -> dict[str, pl.DataFrame]:
         pl.col("id").alias("household_id"), pl.col("number").alias("household_number")
     )
     ids = synth.persons.select(pl.col("id").alias("person_id"), "id_number")
+    names = synth.persons.select(pl.col("id").alias("person_id"), "id_number", "name")
     households = synth.households.join(
         synth.household_versions.filter(pl.col("valid_to").is_null()), left_on="id", right_on="household_id"
     ).select(
@@ -64,6 +65,8 @@ def exchange_tables(synth: SynthCounty) -> dict[str, pl.DataFrame]:
         "incomes": money(synth.incomes),
         "expenditures": money(synth.expenditures),
         "shocks": money(synth.shocks.rename({"risk_type_id": "risk_type"})),
+        # departments know people by resident ID (and name), not by household
+        "alerts": synth.alerts.join(names, on="person_id", maintain_order="left"),
     }
     return {
         name: frame.select([c.name for c in TABLES[name].columns if c.name in frame.columns])

@@ -160,6 +160,7 @@ def _delete_county(lo: int, hi: int) -> None:
         )
         cursor.execute(f"CREATE TEMPORARY TABLE lnob_synth_persons AS {persons}", span)
         for table in (
+            "registry_alert",
             "registry_shock",
             "registry_expenditure",
             "registry_incomerecord",

@@ -12,6 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "can_view_audit": bool(scope_ranges(user, Capability.VIEW_AUDIT)),
+        "can_view_registry": bool(scope_ranges(user, Capability.VIEW_REGISTRY)),
         "can_edit_registry": bool(scope_ranges(user, Capability.EDIT_REGISTRY)),
         "can_submit_alerts": bool(scope_ranges(user, Capability.SUBMIT_ALERTS)),
     }

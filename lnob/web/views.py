@@ -59,6 +59,12 @@ def _not_found(fn: Any) -> Any:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from lnob.areas.scoping import scope_ranges
+
+    if not scope_ranges(request.user, Capability.VIEW_REGISTRY) and scope_ranges(
+        request.user, Capability.SUBMIT_ALERTS
+    ):
+        return redirect("exchange_imports")  # a department officer's work is uploading feeds
     return render(request, "web/home.html", {"areas": area_selectors.areas_overview(user=request.user)})
 
 

@@ -269,7 +269,13 @@ def test_named_persons_were_members_during_the_period(
 
 def test_references_point_at_rows_of_the_same_county(county: SynthCounty) -> None:
     persons, households = county.persons["id"].implode(), county.households["id"].implode()
-    for table in ("registry_incomerecord", "registry_expenditure", "registry_shock", "registry_membership"):
+    for table in (
+        "registry_incomerecord",
+        "registry_expenditure",
+        "registry_shock",
+        "registry_alert",
+        "registry_membership",
+    ):
         frame = county.tables()[table]
         assert frame["household_id"].is_in(households).all(), table
         assert frame["person_id"].drop_nulls().is_in(persons).all(), table

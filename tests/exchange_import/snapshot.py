@@ -79,6 +79,11 @@ def registry_snapshot(county: int) -> dict[str, list[tuple[Any, ...]]]:
                     "r.period_start, r.period_end, r.type, r.amount, r.note",
                 ),
                 ("shocks", "registry_shock", "r.date, r.risk_type_id, r.note"),
+                (
+                    "alerts",
+                    "registry_alert",
+                    "r.department, r.kind, r.date, r.amount, r.grade, r.reference, r.note",
+                ),
             )
         },
     }

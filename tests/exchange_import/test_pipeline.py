@@ -205,7 +205,8 @@ def test_a_second_head_for_a_registered_household_is_refused(world, households):
 
 
 def test_error_file_holds_only_the_bad_rows_with_a_column_per_problem(world):
-    good, bad = make_id("19750304", "M"), make_id("20050101", "F")[:-1] + "0"
+    good, child = make_id("19750304", "M"), make_id("20050101", "F")
+    bad = child[:-1] + ("0" if child[-1] != "0" else "1")  # a wrong check digit
     batch = validated(
         world.zx_cadre1,
         households_csv([V1_NUMBER, ZX_V1, "ordinary", None, "是"]),

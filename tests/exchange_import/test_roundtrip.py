@@ -42,7 +42,8 @@ def test_import_of_synth_folder_equals_direct_load(county_admin, tmp_path, fmt):
     load_synth_county(synth)
     direct = registry_snapshot(COUNTY)
     assert len(direct["persons"]) > 300
-    assert all(direct[t] for t in ("areas", "households", "memberships", "incomes", "expenditures", "shocks"))
+    tables = ("areas", "households", "memberships", "incomes", "expenditures", "shocks", "alerts")
+    assert all(direct[t] for t in tables)
     assert any(m[5] for m in direct["memberships"])  # history: someone left a household
     _delete_county(*subtree_range(COUNTY, Level.COUNTY))
     assert registry_snapshot(COUNTY)["households"] == []

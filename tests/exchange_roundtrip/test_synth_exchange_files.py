@@ -17,6 +17,7 @@ def test_every_table_parses_and_validates_cleanly(db, tmp_path, fmt):
     synth = generate(persons=600, seed=5)
     counts = write_exchange(synth, tmp_path, fmt)  # type: ignore[arg-type]
     assert counts["persons"] + counts["memberships"] == synth.memberships.height
+    assert counts["alerts"] == synth.alerts.height > 0
     for name, rows in counts.items():
         if rows == 0:
             continue

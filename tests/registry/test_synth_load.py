@@ -17,6 +17,7 @@ from lnob.areas.models import Area
 from lnob.engine.synth import SynthCounty, generate
 from lnob.registry.bulk import SynthLoadError, load_synth_county
 from lnob.registry.models import (
+    Alert,
     Expenditure,
     Household,
     HouseholdVersion,
@@ -37,6 +38,7 @@ MODELS = {
     "registry_incomerecord": IncomeRecord,
     "registry_expenditure": Expenditure,
     "registry_shock": Shock,
+    "registry_alert": Alert,
 }
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +69,7 @@ def county_rows(code: int) -> dict[str, int]:
         "registry_incomerecord": IncomeRecord.objects.filter(household__in=households).count(),
         "registry_expenditure": Expenditure.objects.filter(household__in=households).count(),
         "registry_shock": Shock.objects.filter(household__in=households).count(),
+        "registry_alert": Alert.objects.filter(household__in=households).count(),
     }
 
 

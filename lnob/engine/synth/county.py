@@ -11,6 +11,8 @@ import polars as pl
 
 from . import calibration as cal
 from . import ids
+from .alerts import COLUMNS as ALERT_COLUMNS
+from .alerts import make_alerts
 from .areas import Areas, make_areas
 from .money import (
     EXPENDITURE_TYPES,
@@ -60,6 +62,7 @@ EPOCH = dt.date(1970, 1, 1)
 STATUSES = ("ordinary", "out_of_poverty", "other")
 JOIN_REASONS = ("registered", "birth", "marriage")
 REGISTERED, BIRTH, MARRIAGE = range(3)
+ALERT_STREAM = 7  # the department alerts' random stream: [seed, county, ALERT_STREAM]
 
 # Database columns per table, in load order (parents before children).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -87,12 +90,13 @@ TABLES: dict[str, tuple[str, ...]] = {
         "amount",
     ),
     "registry_shock": ("id", "person_id", "note", "created_at", "household_id", "date", "risk_type_id"),
+    "registry_alert": ALERT_COLUMNS,
 }  # fmt: skip
 
 
 FRAME_FIELDS = (
     "areas", "households", "household_versions", "persons", "person_versions", "memberships", "incomes",
-    "expenditures", "shocks",
+    "expenditures", "shocks", "alerts",
 )  # fmt: skip
 
 
@@ -113,6 +117,7 @@ class SynthCounty:
     incomes: pl.DataFrame
     expenditures: pl.DataFrame
     shocks: pl.DataFrame
+    alerts: pl.DataFrame  # department alerts (alerts.py)
     # not a table: the monitoring threshold the truth was recorded at, and (household_id,
     # rule_code) for every household meeting each exact default rule on the as-of date (truth.py)
     threshold: float
@@ -179,6 +184,23 @@ def generate(
     )
     ids = pl.Series(person_id)
     memberships = _memberships_frame(pop, members, person_id)
+    incomes = _members_only(_with_person_ids(incomes, ids), memberships, "period_start", "period_end")
+    expenditures = _members_only(
+        _with_person_ids(expenditures, ids), memberships, "period_start", "period_end"
+    )
+    shock_frame = _members_only(_with_person_ids(shock_frame, ids), memberships, "date", "date")
+    # a stream of their own, drawn last: the alerts leave every other frame as it was without them
+    alerts = make_alerts(
+        np.random.default_rng([seed, county_code // 10**6, ALERT_STREAM]),
+        as_of=as_of,
+        latest_start=periods[1][0],
+        persons=persons_frame,
+        person_versions=versions_frame,
+        memberships=memberships,
+        incomes=incomes,
+        expenditures=expenditures,
+        shocks=shock_frame,
+    )
     return SynthCounty(
         county_code=county_code,
         county_name=county_name,
@@ -190,11 +212,10 @@ def generate(
         persons=persons_frame,
         person_versions=versions_frame,
         memberships=memberships,
-        incomes=_members_only(_with_person_ids(incomes, ids), memberships, "period_start", "period_end"),
-        expenditures=_members_only(
-            _with_person_ids(expenditures, ids), memberships, "period_start", "period_end"
-        ),
-        shocks=_members_only(_with_person_ids(shock_frame, ids), memberships, "date", "date"),
+        incomes=incomes,
+        expenditures=expenditures,
+        shocks=shock_frame,
+        alerts=alerts,
         threshold=threshold,
         truth=ground_truth(
             pop,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -63,6 +64,11 @@ class Command(BaseCommand):
             f"Monitoring sweep as of {as_of}: {sweep.counts['flagged']:,} of {sweep.counts['households']:,} "
             f"households at risk, {sweep.counts['leads_opened']:,} leads"
         )
+        feed = demo_feed(county, as_of, seed)
+        self.stdout.write(
+            f"A department feed to try: {feed} (log in as demo_department_officer, 数据交换 → 导入数据; "
+            "three of its rows name people not registered here and come back as errors)"
+        )
 
     @transaction.atomic
     def _users(self, county: Area) -> list[tuple[str, str, str, str]]:
@@ -90,3 +96,83 @@ class Command(BaseCommand):
             RoleAssignment.objects.create(user=user, area=area, role=role)
             logins.append((user.username, password, str(role.label), area.name))
         return logins
+
+
+def demo_feed(county: Area, as_of: Any, seed: int) -> Path:
+    """A month of department alerts for the demo county, as a department would send them: a CSV
+    in the exchange format naming registered members, plus three people the registry does not
+    know. Written to LNOB_DATA_DIR/demo/; nothing is imported."""
+    import csv
+    import random
+
+    from django.conf import settings
+    from stdnum.cn import ric
+
+    from lnob.areas.codes import Level, subtree_range
+    from lnob.registry.models import Membership, Person
+
+    rng = random.Random(seed)  # noqa: S311 demo data, not a secret
+    lo, hi = subtree_range(county.code, Level.COUNTY)
+    members = list(
+        Membership.objects.filter(
+            left__isnull=True, household__village_id__gte=lo, household__village_id__lt=hi
+        )
+        .select_related("person")
+        .order_by("pk")[:5000]
+    )
+    chosen = rng.sample(members, min(12, len(members)))
+    first = as_of.replace(day=1)
+    kinds = [
+        ("medical_insurance", "medical_self_paid", lambda: f"{rng.randrange(8_000, 60_000)}.00", ""),
+        ("emergency_management", "disaster_loss", lambda: f"{rng.randrange(2_000, 30_000)}.00", ""),
+        ("hr_social_security", "layoff", lambda: "", ""),
+        ("education", "dropout", lambda: "", ""),
+        ("civil_affairs", "dibao_stopped", lambda: "", ""),
+        ("disabled_federation", "disability_registered", lambda: "", "3"),
+    ]
+    rows = []
+    for i, m in enumerate(chosen):
+        department, kind, amount, grade = kinds[i % len(kinds)]
+        day = first.replace(day=rng.randrange(1, as_of.day + 1))
+        rows.append(
+            [
+                department,
+                kind,
+                m.person.id_number,
+                m.person.name,
+                day.isoformat(),
+                amount(),
+                grade,
+                f"DEMO{i + 1:04d}",
+            ]
+        )
+    place = str(county.code)[:6]
+    strangers = 0
+    for n in range(900, 1000):
+        if strangers == 3:
+            break
+        body = f"{place}19800101{n:03d}"
+        id_number = body + ric.calc_check_digit(body + "0")
+        if Person.objects.filter(id_number=id_number).exists():
+            continue
+        strangers += 1
+        rows.append(
+            [
+                "medical_insurance",
+                "medical_self_paid",
+                id_number,
+                "未登记人员",
+                first.isoformat(),
+                "12000.00",
+                "",
+                f"DEMOX{strangers}",
+            ]
+        )
+    folder = Path(settings.DATA_DIR) / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"alerts_{as_of:%Y%m}.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["department", "kind", "id_number", "name", "date", "amount", "grade", "reference"])
+        writer.writerows(rows)
+    return path
