@@ -3,8 +3,9 @@
     .venv/bin/python bench/monitoring_sweep.py --persons 2000000
 
 1. Prepares (not timed) a SQLite database holding the synthetic county, with its ground truth
-   (households planted with known risks, lnob.engine.synth.truth), under data/bench/ so later runs
-   reuse it (--fresh to rebuild).
+   (households planted with known risks, lnob.engine.synth.truth) and last month's sweep done,
+   under data/bench/ so later runs reuse it (--fresh to rebuild). Each run starts from a copy
+   of that prepared database, so every run times the same work.
 2. In a child process (so its peak memory is the sweep's own), runs a sweep as `lnob monitor
    sweep` would: load from the database, features, every rule, results and leads written, in
    one transaction. `seconds` is that whole sweep.
@@ -28,6 +29,7 @@ import datetime as dt
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -35,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY = 530627000000
+PRISTINE = "pristine.sqlite3"  # the prepared database; each run starts from a copy of it
 sys.path.insert(0, str(ROOT))
 from lnob.cli import JEMALLOC  # noqa: E402  (imports no polars)
 
@@ -57,7 +60,7 @@ def main() -> None:
 
     folder = ROOT / "data" / "bench" / f"monitoring-{COUNTY}-{args.persons}-{args.seed}"
     database = folder / "bench.sqlite3"
-    if args.fresh or not (folder / "truth.parquet").exists():
+    if args.fresh or not (folder / PRISTINE).exists():
         prepare = subprocess.run(
             [
                 sys.executable,
@@ -74,6 +77,11 @@ def main() -> None:
         )
         assert prepare.returncode == 0
     print(f"database: {database}", file=sys.stderr)
+    # every run starts from the same database: earlier runs' sweeps would otherwise pile up
+    for extra in ("-wal", "-shm"):
+        Path(f"{database}{extra}").unlink(missing_ok=True)
+    shutil.copyfile(folder / PRISTINE, database)
+    os.sync()  # the copy's dirty pages written out now, not while the sweep is timed
     child = subprocess.run(
         [sys.executable, __file__, "--child", str(database)], capture_output=True, text=True, check=False
     )
@@ -143,6 +151,19 @@ def _prepare(folder: Path) -> None:
     load_synth_county(synth)
     truth = synth.truth.join(synth.households.select(pl_col_id(), "number"), on="household_id")
     truth.select("number", "rule_code").write_parquet(folder / "truth.parquet")
+    # the county as it stands on the day of the timed sweep: last month's sweep is done, its
+    # leads are open, so the timed sweep merges new evidence into them as a monthly sweep does
+    from django.db import connection
+
+    from lnob.monitoring.sweeps import sweep_create, sweep_run
+
+    last_month = synth.as_of.replace(day=1) - dt.timedelta(days=1)
+    sweep = sweep_create(actor=None, county_code=COUNTY, as_of=last_month, trigger="command", enqueue=False)
+    sweep_run(sweep)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    shutil.copyfile(database, folder / PRISTINE)
     (folder / "as_of").write_text(synth.as_of.isoformat())
     print(f"prepared {database} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
