@@ -250,3 +250,35 @@ def test_api_upload_of_a_feed_by_a_department_officer(world, county):
     _run_queued()
     assert client.get(f"/api/v1/imports/{pk}").json()["status"] == "committed"
     assert list(Alert.objects.values_list("reference", flat=True)) == ["JY1"]
+
+
+def test_command_line_import_of_a_feed_writes_the_rows_to_send_back(world, county, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from lnob.exchange.models import ImportBatch
+
+    a = _head(county["a"])
+    stranger = make_id("19551111", "M")
+    name, content = _alerts(
+        ["civil_affairs", "dibao_stopped", a.id_number, a.name, "2026-04-01", "", "", "MZ1"],
+        ["civil_affairs", "dibao_stopped", stranger, "钱七", "2026-04-01", "", "", "MZ2"],
+    )
+    (tmp_path / name).write_bytes(content)
+    errors, out = tmp_path / "errors", io.StringIO()
+    call_command(
+        "import",
+        str(tmp_path / name),
+        user="zx_department",
+        commit_valid_only=True,
+        errors=errors,
+        quiet=True,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    batch = ImportBatch.objects.get()
+    sent_back = pl.read_csv(errors / f"import-{batch.pk}-alerts-errors.csv", infer_schema=False)
+    assert sent_back["id_number"].to_list() == [stranger]
+    assert list(Alert.objects.values_list("reference", flat=True)) == ["MZ1"]
+    assert batch.status == "committed"
