@@ -42,6 +42,19 @@ class MemberOut(Schema):
     labour_capacity: str | None = None
 
 
+class AlertOut(Schema):
+    """A department alert kept on the household (部门预警)."""
+
+    date: dt.date
+    department: str
+    kind: str
+    person_id: int
+    person_name: str
+    amount: float | None
+    grade: int | None
+    reference: str
+
+
 class HouseholdOut(Schema):
     number: str
     village: int
@@ -52,6 +65,10 @@ class HouseholdOut(Schema):
     water_safe: bool | None
     members: list[MemberOut]
     history: list[MemberOut]
+    # alerts about health only for roles that may see health data (each showing audited);
+    # `alerts_hidden` counts the others
+    alerts: list[AlertOut] = []
+    alerts_hidden: int = 0
 
     @classmethod
     def from_view(cls, v: HouseholdView) -> HouseholdOut:
@@ -86,6 +103,20 @@ class HouseholdOut(Schema):
                 )
                 for m in v.history
             ],
+            alerts=[
+                AlertOut(
+                    date=a.date,
+                    department=a.department,
+                    kind=a.kind,
+                    person_id=a.person_id,
+                    person_name=a.person.name,
+                    amount=float(a.amount) if a.amount is not None else None,
+                    grade=a.grade,
+                    reference=a.reference,
+                )
+                for a in v.alerts
+            ],
+            alerts_hidden=v.alerts_hidden,
         )
 
 

@@ -282,3 +282,28 @@ def test_command_line_import_of_a_feed_writes_the_rows_to_send_back(world, count
     assert sent_back["id_number"].to_list() == [stranger]
     assert list(Alert.objects.values_list("reference", flat=True)) == ["MZ1"]
     assert batch.status == "committed"
+
+
+def test_the_household_api_lists_alerts_health_ones_only_for_roles_that_may_see_them(world, county):
+    a = _head(county["a"])
+    Alert.objects.create(
+        household=county["a"], person=a, department="medical_insurance", kind="medical_self_paid",
+        date=dt.date(2026, 3, 1), amount=Decimal("30000"), reference="YB7",
+    )  # fmt: skip
+    Alert.objects.create(
+        household=county["a"], person=a, department="hr_social_security", kind="layoff",
+        date=dt.date(2026, 4, 1), reference="RS7",
+    )  # fmt: skip
+    cadre, auditor, wanzhou = Client(), Client(), Client()
+    cadre.login(username="zx_cadre1", password=PASSWORD)
+    auditor.login(username="zx_auditor", password=PASSWORD)
+    wanzhou.login(username="wz_admin", password=PASSWORD)
+    url = f"/api/v1/households/{county['a'].number}"
+    body = cadre.get(url).json()
+    assert [(x["kind"], x["amount"]) for x in body["alerts"]] == [
+        ("layoff", None),
+        ("medical_self_paid", 30000.0),
+    ]
+    body = auditor.get(url).json()
+    assert [x["reference"] for x in body["alerts"]] == ["RS7"] and body["alerts_hidden"] == 1
+    assert wanzhou.get(url).status_code == 404
