@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LNOB = str(Path(sys.executable).parent / "lnob")
 
@@ -39,3 +41,16 @@ def test_help_lists_the_operator_commands() -> None:
     out = run("--help").stdout
     for command in ("serve", "synth", "demo", "token", "migrate"):
         assert command in out
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    """A constraint or field declared on a model but missing from the migrations does not exist in
+    any database: `makemigrations --check` must find nothing to write."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("makemigrations", check=True, dry_run=True, stdout=out)
+    assert "No changes detected" in out.getvalue()

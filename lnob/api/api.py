@@ -177,12 +177,12 @@ def create_import(
     )
     imports_services.enqueue_validate(actor=request.user, batch=batch)
     batch.refresh_from_db()
-    return Status(202, s.ImportOut.from_batch(batch))
+    return Status(202, s.ImportOut.from_batch(batch, request.user))
 
 
 @imports.get("/imports/{pk}", response=s.ImportOut)
 def get_import(request: HttpRequest, pk: int) -> Any:
-    return s.ImportOut.from_batch(_batch(request, pk))
+    return s.ImportOut.from_batch(_batch(request, pk), request.user)
 
 
 @imports.get("/imports/{pk}/issues", response=list[s.ImportIssue])
@@ -205,7 +205,7 @@ def commit_import(request: HttpRequest, pk: int, body: s.ImportCommitIn) -> Any:
     batch = _batch(request, pk)
     imports_services.enqueue_commit(actor=request.user, batch=batch, valid_only=body.valid_only)
     batch.refresh_from_db()
-    return Status(202, s.ImportOut.from_batch(batch))
+    return Status(202, s.ImportOut.from_batch(batch, request.user))
 
 
 api.add_router("/v1", registry)

@@ -245,8 +245,9 @@ class ImportOut(Schema):
     error_files: list[str]
 
     @classmethod
-    def from_batch(cls, b: Any) -> ImportOut:
+    def from_batch(cls, b: Any, user: Any) -> ImportOut:
         from lnob.exchange.errorfile import error_tables
+        from lnob.exchange.views_import import may_download_errors
 
         return cls(
             id=b.pk,
@@ -261,7 +262,11 @@ class ImportOut(Schema):
             error=b.error,
             committed_at=b.committed_at,
             mode=b.mode,
-            error_files=[f"/exchange/imports/{b.pk}/errors/{t}" for t in error_tables(b)],
+            error_files=[
+                f"/exchange/imports/{b.pk}/errors/{t}"
+                for t in error_tables(b)
+                if may_download_errors(user, b, t)
+            ],
         )
 
 

@@ -178,9 +178,17 @@ class Reconciler:
         s = self.staged[name]
         return s.v.typed.filter(~pl.col("_row").is_in(sorted(s.v.invalid_rows)))
 
-    def _diff(self, name: str, frame: pl.DataFrame, columns: list[str], key: str) -> pl.Expr:
+    def _diff(
+        self,
+        name: str,
+        frame: pl.DataFrame,
+        columns: list[str],
+        key: str,
+        hidden: frozenset[str] = frozenset(),
+    ) -> pl.Expr:
         """Record per-column differences of rows that exist (`_exists`); return the 'any change'
-        expression. `frame` has each column twice: the file's and the registry's (`<col>_db`)."""
+        expression. `frame` has each column twice: the file's and the registry's (`<col>_db`).
+        Values of SENSITIVE columns, and of `hidden` ones, are listed as ***."""
         if not columns:
             return pl.lit(False)
         changed: list[pl.Expr] = []
@@ -193,15 +201,15 @@ class Reconciler:
             changed.append(differs)
             hits = frame.filter(differs)
             if hits.height:
-                hidden = c in SENSITIVE
+                masked = c in SENSITIVE or c in hidden
                 records.append(
                     hits.select(
                         pl.lit(name).alias("table"),
                         pl.col("_row").cast(pl.Int64).alias("row"),
                         pl.col(key).cast(pl.String).alias("key"),
                         pl.lit(c).alias("column"),
-                        (pl.lit("***") if hidden else old.cast(pl.String)).alias("old"),
-                        (pl.lit("***") if hidden else new.cast(pl.String)).alias("new"),
+                        (pl.lit("***") if masked else old.cast(pl.String)).alias("old"),
+                        (pl.lit("***") if masked else new.cast(pl.String)).alias("new"),
                     )
                 )
         if records:
@@ -651,10 +659,16 @@ class Reconciler:
         )
         out = frame.join(batch, on="id_number", how="left").join(db, on="id_number", how="left")
         foreign = out.filter(pl.col("_db_pid").is_not_null() & ~pl.col("_db_mine"))
+        # a department's feed is a list of IDs: it must not learn who is registered elsewhere
+        unknown = (
+            _("未登记：此身份证号不是本县登记农户的成员")
+            if name == "alerts"
+            else _("此身份证号既不在人员文件中，也未登记")
+        )
         v.add(
             foreign.select("_row", pl.col("id_number").alias("value")),
             "id_number",
-            str(_("此人登记在您管辖范围以外，不能在这里引用")),
+            str(unknown if name == "alerts" else _("此人登记在您管辖范围以外，不能在这里引用")),
         )
         out = out.with_columns(pl.coalesce("_bp_id", "_db_pid").alias("_person_id"))
         bad = out.filter(pl.col("_bp_bad").fill_null(False))
@@ -665,11 +679,6 @@ class Reconciler:
         )
         missing = out.filter(
             pl.col("id_number").is_not_null() & pl.col("_bp_bad").is_null() & pl.col("_db_pid").is_null()
-        )
-        unknown = (
-            _("未登记：此身份证号不是本县登记农户的成员")
-            if name == "alerts"
-            else _("此身份证号既不在人员文件中，也未登记")
         )
         v.add(missing.select("_row", pl.col("id_number").alias("value")), "id_number", str(unknown))
         return out.with_columns(pl.col("_bp_bad").is_not_null().alias("_person_in_batch")).drop(
@@ -906,7 +915,7 @@ class Reconciler:
                 ids,
                 "registry_person",
                 "SELECT p.id_number, p.name, h.number, h.id, h.village_id, CAST(m.joined AS TEXT), "
-                "CAST(m.left AS TEXT) FROM registry_person p {join} "
+                "CAST(m.left AS TEXT), m.id FROM registry_person p {join} "
                 "JOIN registry_membership m ON m.person_id = p.id "
                 "JOIN registry_household h ON h.id = m.household_id",
                 {"id_number": "p.id_number"},
@@ -918,9 +927,28 @@ class Reconciler:
                     "_village": pl.Int64,
                     "joined": pl.Date,
                     "left": pl.Date,
+                    "_mid": pl.Int64,
                 },
             )
         ]
+        # the registry's memberships as this batch leaves them: a memberships row replaces the one
+        # it matches, and a person row that moves the person closes their current one
+        if "memberships" in self.plan.tables:
+            m = self.plan.tables["memberships"].filter(pl.col("_action") != INVALID)
+            spans[0] = spans[0].filter(~pl.col("_mid").is_in(m["_membership_id"].drop_nulls().implode()))
+        if "persons" in self.plan.tables:
+            p = self.plan.tables["persons"].filter(pl.col("_action") != INVALID)
+            moves = p.filter(
+                pl.col("_membership_id").is_not_null()
+                & (pl.col("household_number_db") != pl.col("household_number"))
+            ).select(pl.col("_membership_id").alias("_mid"), pl.col("_joined").alias("_closed"))
+            spans[0] = (
+                spans[0]
+                .join(moves, on="_mid", how="left")
+                .with_columns(pl.min_horizontal("left", "_closed").alias("left"))
+                .drop("_closed")
+            )
+        spans[0] = spans[0].drop("_mid")
         batch_spans = []
         if "persons" in self.plan.tables:
             p = self.plan.tables["persons"].filter(pl.col("_action") != INVALID)
@@ -1012,7 +1040,8 @@ class Reconciler:
             pl.col("_record_id").is_not_null().alias("_exists")
         )
         present = [c for c in values if c in s.present]
-        any_change = self._diff("alerts", t, present, "id_number")
+        # an alert's amount or grade may be a medical bill or a disability: never listed in clear
+        any_change = self._diff("alerts", t, present, "id_number", hidden=frozenset({"amount", "grade"}))
         self.plan.tables["alerts"] = self._classify("alerts", t.drop("_name_db"), any_change)
 
 

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from lnob.areas.codes import Level, subtree_range
 from lnob.areas.models import Area
 from lnob.areas.roles import Capability
-from lnob.areas.scoping import can, scope_ranges
+from lnob.areas.scoping import _merge, can, scope_ranges
 from lnob.core.errors import DomainError, Msg, NotFound
 from lnob.core.models import Task
 from lnob.core.tasks import Progress as TaskProgress
@@ -115,7 +115,7 @@ def import_ranges(actor: Any, table: str | None = None) -> list[tuple[int, int]]
     capabilities = [Capability.EDIT_REGISTRY]
     if table in (None, "alerts"):
         capabilities.append(Capability.SUBMIT_ALERTS)
-    return sorted({r for c in capabilities for r in scope_ranges(actor, c)})
+    return _merge(r for c in capabilities for r in scope_ranges(actor, c))
 
 
 def _home_area(actor: Any) -> Area:

@@ -35,9 +35,12 @@ NOT_FOUND = "未找到，或不在您的管辖范围内"
 
 
 def batch_list(user: Any) -> Any:
-    """Batches of the areas the user edits, and the user's own (a department officer sees only
-    the feeds they uploaded)."""
-    mine = area_q("area_id", scope_ranges(user, Capability.EDIT_REGISTRY)) | Q(created_by_id=user.pk)
+    """Batches of the areas the user edits, and the user's own while they may still import there
+    (a department officer sees only the feeds they uploaded; nobody keeps a batch after losing
+    the role)."""
+    mine = area_q("area_id", scope_ranges(user, Capability.EDIT_REGISTRY)) | (
+        Q(created_by_id=user.pk) & area_q("area_id", services.import_ranges(user))
+    )
     return ImportBatch.objects.filter(mine).select_related("created_by", "committed_by", "area")
 
 
@@ -101,8 +104,8 @@ def _changes(batch: ImportBatch, table: str) -> tuple[list[dict[str, Any]], int]
     if table:
         changes = changes.filter(pl.col("table") == table)
     rows = changes.head(PAGE).to_dicts()
-    for row in rows:  # persons and memberships are keyed by the ID number
-        if row["table"] in {"persons", "memberships"} and row["key"]:
+    for row in rows:  # persons, memberships and alerts are keyed by the ID number
+        if row["table"] in {"persons", "memberships", "alerts"} and row["key"]:
             row["key"] = mask(row["key"])
     return rows, changes.height
 
@@ -129,7 +132,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": PAGE,
             "table": table,
             "severity": severity,
-            "error_tables": error_tables(batch) if batch.status != ImportBatch.Status.QUEUED else [],
+            "error_tables": [t for t in error_tables(batch) if may_download_errors(request.user, batch, t)]
+            if batch.status != ImportBatch.Status.QUEUED
+            else [],
             "may_commit": services.may_commit(request.user, batch)
             and (batch.status == ImportBatch.Status.VALIDATED or services.stuck(batch)),
             "stuck": services.stuck(batch),
@@ -179,13 +184,19 @@ def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("exchange_import", pk=batch.pk)
 
 
+def may_download_errors(user: Any, batch: ImportBatch, table: str) -> bool:
+    """A department feed's error file holds the people the county does not know (often residents
+    of other counties): it goes back to the department that sent it, not to the county's editors."""
+    return table != "alerts" or batch.created_by_id == user.pk
+
+
 @login_required
 @require_GET
 def batch_errors(request: HttpRequest, pk: int, table: str) -> HttpResponse:
     """The error file: the uploader's own rows, ID numbers and phones included, so its download
     is an ACCESS entry in the audit trail like any export of personal data."""
     batch = batch_get(request.user, pk)
-    if table not in error_tables(batch):
+    if table not in error_tables(batch) or not may_download_errors(request.user, batch, table):
         raise Http404(table)
     data, name, fmt = error_file(batch, table)
     log_access(

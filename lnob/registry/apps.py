@@ -31,4 +31,6 @@ class RegistryConfig(AppConfig):
         auditlog.register(m.IncomeRecord, include_fields=fields(m.IncomeRecord))
         auditlog.register(m.Expenditure, include_fields=fields(m.Expenditure))
         auditlog.register(m.Shock, include_fields=fields(m.Shock))
+        # an alert's amount or grade may be a medical bill or a disability
+        auditlog.register(m.Alert, include_fields=fields(m.Alert), mask_fields=["amount", "grade"])
         auditlog.register(m.RiskType, include_fields=fields(m.RiskType))

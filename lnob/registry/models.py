@@ -337,7 +337,8 @@ class Alert(_HouseholdFact):
     alert's date, and the alert is kept on that household as evidence the rules can read."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="alerts", db_index=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="alerts")
+    # no index of its own: the unique constraint below starts with the person
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="alerts", db_index=False)
     department = models.CharField(_("报送部门"), max_length=24, choices=Department.choices)
     kind = models.CharField(_("预警类型"), max_length=24, choices=AlertKind.choices)
     date = models.DateField(_("发生日期"))

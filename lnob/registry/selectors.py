@@ -161,7 +161,7 @@ def household_detail(*, user: Any, number: str, as_of: dt.date | None = None) ->
     members.sort(key=lambda r: (r.membership.relation != Relation.HEAD, -r.age))
     hh_versions = list(household.versions.order_by("valid_from"))
     sensitive = can(user, Capability.VIEW_SENSITIVE, household.village_id)
-    alerts, hidden = household_alerts(user=user, household=household, sensitive=sensitive)
+    alerts, hidden = household_alerts(user=user, household=household, sensitive=sensitive, as_of=day)
     return HouseholdView(
         household=household,
         as_of=day,
@@ -180,11 +180,13 @@ def household_detail(*, user: Any, number: str, as_of: dt.date | None = None) ->
     )
 
 
-def household_alerts(*, user: Any, household: Household, sensitive: bool) -> tuple[list[Alert], int]:
-    """The household's department alerts, newest first, and how many were held back: alerts
+def household_alerts(
+    *, user: Any, household: Household, sensitive: bool, as_of: dt.date
+) -> tuple[list[Alert], int]:
+    """The household's department alerts up to `as_of`, newest first, and how many were held back: alerts
     about health are shown only when `sensitive` (the user may see health data), and each such
     showing is written to the audit trail."""
-    rows = list(household.alerts.select_related("person").order_by("-date", "-pk"))
+    rows = list(household.alerts.filter(date__lte=as_of).select_related("person").order_by("-date", "-pk"))
     health = [a for a in rows if a.kind in ALERT_SENSITIVE]
     if not sensitive:
         return [a for a in rows if a.kind not in ALERT_SENSITIVE], len(health)

@@ -13,6 +13,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 
+from lnob.core.errors import NotFound
 from lnob.exchange import services
 from lnob.exchange.errorfile import error_file
 from lnob.monitoring.models import Lead, Signal
@@ -162,7 +163,7 @@ def test_a_department_officer_imports_alerts_only_and_sees_only_own_batches(worl
     wanzhou = Client()
     wanzhou.login(username="wz_admin", password=PASSWORD)
     assert wanzhou.get(f"/exchange/imports/{mine.pk}/").status_code == 404
-    with pytest.raises(Exception):  # noqa: B017 NotFound: another county's batch
+    with pytest.raises(NotFound):  # another county's batch
         services.import_commit(actor=world.wz_admin, batch=mine)
     services.import_commit(actor=world.zx_department, batch=mine)
     assert Alert.objects.filter(kind="dropout").count() == 1
@@ -307,3 +308,126 @@ def test_the_household_api_lists_alerts_health_ones_only_for_roles_that_may_see_
     body = auditor.get(url).json()
     assert [x["reference"] for x in body["alerts"]] == ["RS7"] and body["alerts_hidden"] == 1
     assert wanzhou.get(url).status_code == 404
+
+
+def test_a_batch_is_not_kept_by_its_uploader_after_the_role_is_gone(world, county):
+    from lnob.areas.models import RoleAssignment
+
+    a = _head(county["a"]).id_number
+    batch = validated(world.zx_department, _alerts(["education", "dropout", a, "", "2026-01-01", "", "", ""]))
+    client = Client()
+    client.login(username="zx_department", password=PASSWORD)
+    assert client.get(f"/exchange/imports/{batch.pk}/").status_code == 200
+    RoleAssignment.objects.filter(user=world.zx_department).delete()
+    assert client.get(f"/exchange/imports/{batch.pk}/").status_code == 404
+    assert client.get(f"/api/v1/imports/{batch.pk}/issues").status_code == 404
+
+
+def test_a_feeds_changes_and_rows_sent_back_stay_private(world, county):
+    """Correcting a kept medical alert lists the change without its amounts or the full ID; the
+    rows sent back (people the county does not know) are for the department, not the county's
+    editors; a person registered in another county reads the same as one registered nowhere."""
+    a, d = _head(county["a"]), _head(county["d"])
+    Alert.objects.create(
+        household=county["a"], person=a, department="medical_insurance", kind="medical_self_paid",
+        date=dt.date(2026, 3, 1), amount=Decimal("31234"),
+    )  # fmt: skip
+    batch = validated(
+        world.zx_department,
+        _alerts(
+            ["medical_insurance", "medical_self_paid", a.id_number, "", "2026-03-01", "1", "", ""],
+            ["medical_insurance", "medical_self_paid", d.id_number, "", "2026-03-01", "1", "", ""],
+            [
+                "medical_insurance",
+                "medical_self_paid",
+                make_id("19600101", "F"),
+                "",
+                "2026-03-01",
+                "1",
+                "",
+                "",
+            ],
+        ),
+    )
+    assert batch.summary["tables"]["alerts"]["changed"] == 1
+    messages = {row: message for row, _c, message in messages_for(batch)}
+    assert messages[3] == messages[4]  # 万州's resident and a stranger alike
+    officer, admin = Client(), Client()
+    officer.login(username="zx_department", password=PASSWORD)
+    admin.login(username="zx_admin", password=PASSWORD)
+    page = officer.get(f"/exchange/imports/{batch.pk}/").content.decode()
+    assert "31234" not in page and a.id_number not in page
+    assert officer.get(f"/exchange/imports/{batch.pk}/errors/alerts").status_code == 200
+    assert admin.get(f"/exchange/imports/{batch.pk}/").status_code == 200
+    assert admin.get(f"/exchange/imports/{batch.pk}/errors/alerts").status_code == 404
+    assert admin.get(f"/api/v1/imports/{batch.pk}").json()["error_files"] == []
+
+
+def test_an_alert_after_the_person_left_in_the_same_batch_is_refused(world, county):
+    """The batch closes the membership on 2026-01-01: a dropout reported in March cannot land on
+    the household the child has left."""
+    a = _head(county["a"])
+    m = Membership.objects.get(person=a)
+    memberships = (
+        "memberships.csv",
+        csv_bytes(
+            ["id_number", "household_number", "relation", "joined", "left", "leave_reason"],
+            [[a.id_number, county["a"].number, m.relation, m.joined.isoformat(), "2026-01-01", "moved"]],
+        ),
+    )
+    batch = validated(
+        world.zx_admin,
+        memberships,
+        _alerts(
+            ["education", "dropout", a.id_number, "", "2026-03-01", "", "", ""],
+            ["education", "dropout", a.id_number, "", "2025-12-01", "", "", ""],
+        ),
+    )
+    errors = [(table_row, column) for table_row, column, _m in messages_for(batch)]
+    assert errors == [(2, "id_number")]
+    services.import_commit(actor=world.zx_admin, batch=batch, valid_only=True)
+    assert list(Alert.objects.values_list("date", flat=True)) == [dt.date(2025, 12, 1)]
+
+
+def test_the_command_line_resumes_a_department_officers_batch(world, county, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    a = _head(county["a"]).id_number
+    batch = validated(
+        world.zx_department, _alerts(["education", "dropout", a, "", "2026-01-01", "", "", "JY5"])
+    )
+    out = io.StringIO()
+    call_command(
+        "import", batch=batch.pk, user="zx_department", commit=True, errors=tmp_path, quiet=True,
+        stdout=out, stderr=io.StringIO(),
+    )  # fmt: skip
+    assert "Committed batch" in out.getvalue()
+    assert Alert.objects.get().reference == "JY5"
+
+
+def test_medical_alert_figures_are_masked_for_roles_without_health_data(world, county):
+    from lnob.monitoring import selectors
+    from lnob.monitoring.models import PolicyVersion
+
+    PolicyVersion.objects.create(
+        area_code=ZX, effective_from=dt.date(2026, 1, 1), status="active", name="镇雄医保预警",
+        medical_alert_yuan=Decimal("20000"), medical_alert_source="https://example.gov.cn/medical",
+    )  # fmt: skip
+    c = _head(county["c"])
+    Alert.objects.create(
+        household=county["c"], person=c, department="medical_insurance", kind="medical_self_paid",
+        date=dt.date(2026, 3, 1), amount=Decimal("45000"),
+    )  # fmt: skip
+    done = sweep(ZX)
+    hits = selectors.sweep_hits(user=world.zx_auditor, sweep=done, rule="dept_medical")
+    [row] = selectors.hit_rows(done, hits, user=world.zx_auditor)
+    text = next(r for r in row.rules if r["code"] == "dept_medical")["text"]
+    assert "***" in text and "45,000" not in text
+    [row] = selectors.hit_rows(
+        done,
+        selectors.sweep_hits(user=world.zx_cadre1, sweep=done, rule="dept_medical"),
+        user=world.zx_cadre1,
+    )
+    assert "45,000" in next(r for r in row.rules if r["code"] == "dept_medical")["text"]

@@ -24,7 +24,7 @@ SENSITIVE = frozenset(
     {
         "medical_self_paid", "medical_self_paid_max_person", "ill_serious", "ill_chronic", "disabled",
         "disabled_severe", "shock_illness", "shock_disability",
-        "alert_medical", "alert_medical_amount", "alert_medical_max_person", "alert_disability",
+        "alerts", "alert_medical", "alert_medical_amount", "alert_medical_max_person", "alert_disability",
         "alert_disability_severe",
     }
 )  # fmt: skip

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('grade', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='残疾等级')),
                 ('reference', models.CharField(blank=True, max_length=64, verbose_name='部门业务编号')),
                 ('household', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='registry.household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='registry.person')),
+                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='registry.person')),
             ],
             options={
                 'verbose_name': '部门预警',

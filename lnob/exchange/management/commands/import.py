@@ -40,7 +40,6 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from lnob.areas.roles import Capability
         from lnob.exchange.models import ImportBatch
         from lnob.exchange.services import ImportRefused, import_create
 
@@ -51,11 +50,9 @@ class Command(BaseCommand):
         commit = options["commit"] or options["commit_valid_only"]
         try:
             if options["batch"]:
-                batch = (
-                    ImportBatch.objects.visible_to(user, Capability.EDIT_REGISTRY)
-                    .filter(pk=options["batch"])
-                    .first()
-                )
+                from lnob.exchange.views_import import batch_list
+
+                batch = batch_list(user).filter(pk=options["batch"]).first()
                 if batch is None:
                     raise CommandError(f"no import batch #{options['batch']} in {user}'s areas")
             else:
