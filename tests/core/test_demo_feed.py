@@ -27,7 +27,9 @@ def test_the_demo_feed_imports_with_three_rows_sent_back(settings, tmp_path):
     officer = get_user_model().objects.get(username="demo_department_officer")
     batch = validated(officer, (feed.name, feed.read_bytes()), as_of=None)
     errors = messages_for(batch)
-    assert [column for _row, column, _m in errors] == ["id_number"] * 3
+    assert [(column, message) for _row, column, message in errors] == [
+        ("id_number", "未登记：此身份证号不是本县登记农户的成员")
+    ] * 3
     assert batch.summary["tables"]["alerts"]["new"] == 12
     services.import_commit(actor=officer, batch=batch, valid_only=True)
     assert Alert.objects.filter(reference__startswith="DEMO").count() == 12

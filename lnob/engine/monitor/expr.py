@@ -16,6 +16,7 @@ polars expression; all households are evaluated together in one vectorised pass.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -74,7 +75,12 @@ def compile_expression(
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"表达式过长（最多 {MAX_LENGTH} 个字符）")
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():
+            # Python warns of oddities such as "1and x" it still accepts: refuse them instead
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(text, mode="eval")
+    except SyntaxWarning as exc:
+        raise ExpressionError(f"语法错误：{exc}") from None
     except SyntaxError as exc:
         raise ExpressionError(f"语法错误，第 {exc.offset or 0} 个字符附近：{exc.msg}") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
