@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "lnob.registry",
     "lnob.exchange",
     "lnob.monitoring",
+    "lnob.employment",
     "lnob.web",
 ]
 

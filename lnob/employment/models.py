@@ -1,0 +1,124 @@
+"""The employment ledger (务工就业台账): spells of work per person, and the employers they work for.
+
+A spell is one stretch of one status: in work (employed, self-employed, on a public-welfare post),
+not in work, or unable to work, from `start` to `end` (open while it lasts). The county keeps one
+ledger row per working-age person this way; the monthly round, the workshops, job fairs and
+workstations all write spells (docs/employment.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from lnob.areas.models import Area
+from lnob.registry.models import Person
+
+
+class SpellStatus(models.TextChoices):
+    EMPLOYED = "employed", _("务工就业")
+    SELF_EMPLOYED = "self_employed", _("自主创业或自营")
+    PUBLIC_WELFARE = "public_welfare", _("公益性岗位")
+    NOT_EMPLOYED = "not_employed", _("未就业")
+    UNABLE = "unable", _("无法就业")
+
+
+IN_WORK = frozenset({SpellStatus.EMPLOYED, SpellStatus.SELF_EMPLOYED, SpellStatus.PUBLIC_WELFARE})
+
+
+class Channel(models.TextChoices):
+    ORGANISED_EXPORT = "organised_export", _("有组织劳务输出")
+    WORKSHOP = "workshop", _("就业帮扶车间")
+    JOB_FAIR = "job_fair", _("招聘会")
+    SELF_FOUND = "self_found", _("自主务工")
+    PUBLIC_WELFARE = "public_welfare", _("公益性岗位")
+    WORK_RELIEF = "work_relief", _("以工代赈")
+
+
+class Location(models.TextChoices):
+    """Where the work is, in the tiers the transport-subsidy rules use."""
+
+    IN_COUNTY = "in_county", _("县内")
+    IN_PROVINCE = "in_province", _("省内县外")
+    OUT_OF_PROVINCE = "out_of_province", _("省外")
+
+
+class Employer(models.Model):
+    """An employer, identified by its unified social credit code (统一社会信用代码). Each county
+    keeps its own list: a Dongguan factory that takes workers from two counties is on both."""
+
+    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记县"))
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    name = models.CharField(_("名称"), max_length=200)
+    sector = models.CharField(_("行业"), max_length=100, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("用工单位")
+        verbose_name_plural = _("用工单位")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "credit_code"], name="employer_once_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"area": self.county_id}
+
+
+class Spell(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="spells", db_index=False)
+    status = models.CharField(_("就业状态"), max_length=20, choices=SpellStatus.choices)
+    channel = models.CharField(_("就业渠道"), max_length=20, choices=Channel.choices, blank=True)
+    location = models.CharField(_("就业地域"), max_length=20, choices=Location.choices, blank=True)
+    destination = models.CharField(_("务工地点"), max_length=100, blank=True)
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spells",
+        verbose_name=_("用工单位"),
+    )
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+    monthly_wage = models.DecimalField(
+        _("月工资（元）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    # a part-time spell may run beside another; two full-time ones may not
+    full_time = models.BooleanField(_("全职"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("就业记录")
+        verbose_name_plural = _("就业记录")
+        indexes = [models.Index(fields=["person", "start"], name="spell_person_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="spell_dates"
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_wage__isnull=True) | Q(monthly_wage__gte=0),
+                name="spell_wage_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_status_display()} · {self.start}"
+
+    @property
+    def in_work(self) -> bool:
+        return self.status in IN_WORK
+
+    def get_additional_data(self) -> dict[str, int | None]:
+        from lnob.registry.selectors import person_area
+
+        return {"person": self.person_id, "area": person_area(self.person_id)}

@@ -1,0 +1,167 @@
+"""Writes to the employment ledger. Each refuses bad input with a DomainError naming the field,
+the value and the reason, and writes nothing; a person or employer outside the actor's areas is
+NotFound (the caller answers 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from auditlog.context import set_actor
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError
+
+from lnob.areas.codes import Level, subtree_range
+from lnob.areas.models import Area
+from lnob.areas.roles import Capability
+from lnob.areas.scoping import can
+from lnob.core.errors import DomainError, Msg, NotFound
+from lnob.registry.models import Person
+from lnob.registry.selectors import person_area, today
+
+from .models import IN_WORK, Channel, Employer, Location, Spell, SpellStatus
+
+
+def county_of(code: int) -> int:
+    """The county an area code belongs to."""
+    return subtree_range(code, Level.COUNTY)[0]
+
+
+def _editable_person(actor: Any, person: Person) -> None:
+    area = person_area(person.pk)
+    if area is None or not can(actor, Capability.EDIT_REGISTRY, area):
+        raise NotFound(person.pk)
+
+
+def employer_create(
+    *, actor: Any, county: Area, credit_code: str, name: str, sector: str = "", address: str = ""
+) -> Employer:
+    """A new employer on the county's list; the credit code is checked with stdnum.cn.uscc."""
+    if county.level != Level.COUNTY or not can(actor, Capability.EDIT_REGISTRY, county.code):
+        raise NotFound(county.code)
+    try:
+        code = uscc.validate(credit_code)
+    except ValidationError:
+        raise DomainError(
+            "credit_code", credit_code, _("统一社会信用代码无效（18 位，末位为校验码）")
+        ) from None
+    if not name.strip():
+        raise DomainError("name", name, Msg.REQUIRED)
+    if Employer.objects.filter(county=county, credit_code=code).exists():
+        raise DomainError("credit_code", code, _("本县已登记这个统一社会信用代码的单位"))
+    with set_actor(actor):
+        return Employer.objects.create(
+            county=county, credit_code=code, name=name.strip(), sector=sector.strip(), address=address.strip()
+        )
+
+
+def _overlapping(
+    person: Person, start: dt.date, end: dt.date | None, exclude: int | None = None
+) -> Spell | None:
+    """The person's first full-time spell that shares a day with [start, end] (end None: open)."""
+    spells = Spell.objects.filter(person=person, full_time=True)
+    if exclude is not None:
+        spells = spells.exclude(pk=exclude)
+    if end is not None:
+        spells = spells.filter(start__lte=end)
+    return spells.exclude(end__lt=start).order_by("start").first()
+
+
+def _overlap_error(other: Spell) -> DomainError:
+    until = other.end.isoformat() if other.end else _("至今")
+    return DomainError(
+        "start",
+        other.start,
+        _("与此人 {start} 至 {end} 的“{status}”记录时间重叠").format(
+            start=other.start.isoformat(), end=until, status=other.get_status_display()
+        ),
+    )
+
+
+@transaction.atomic
+def spell_record(
+    *,
+    actor: Any,
+    person: Person,
+    status: str,
+    start: dt.date,
+    end: dt.date | None = None,
+    channel: str = "",
+    location: str = "",
+    destination: str = "",
+    employer: Employer | None = None,
+    monthly_wage: Decimal | None = None,
+    full_time: bool = True,
+    note: str = "",
+) -> Spell:
+    """A stretch of one status for a person. In work (employed, self-employed, public-welfare
+    post) it says where; out of work it carries no channel, place, employer or wage. Two
+    full-time spells of a person never overlap; a part-time one may run beside another."""
+    _editable_person(actor, person)
+    # one writer per person at a time: two cadres recording at once cannot both slip in
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if status not in SpellStatus.values:
+        raise DomainError("status", status, Msg.UNKNOWN_CODE)
+    if channel and channel not in Channel.values:
+        raise DomainError("channel", channel, Msg.UNKNOWN_CODE)
+    if location and location not in Location.values:
+        raise DomainError("location", location, Msg.UNKNOWN_CODE)
+    if start > today():
+        raise DomainError("start", start, Msg.IN_FUTURE)
+    if end is not None and end < start:
+        raise DomainError("end", end, _("结束日期不能早于开始日期"))
+    if monthly_wage is not None and monthly_wage < 0:
+        raise DomainError("monthly_wage", monthly_wage, _("月工资不能为负数"))
+    if status in IN_WORK:
+        if not location:
+            raise DomainError("location", location, _("在岗的记录须填写就业地域（县内、省内县外或省外）"))
+    else:
+        for field, value in (
+            ("channel", channel),
+            ("location", location),
+            ("employer", employer),
+            ("monthly_wage", monthly_wage),
+        ):
+            if value:
+                raise DomainError(field, value, _("未就业或无法就业的记录不填写就业渠道、地域、单位和工资"))
+        if not full_time:
+            raise DomainError("full_time", full_time, _("只有在岗的记录可以是兼职"))
+    if employer is not None and employer.county_id != county_of(person_area(person.pk) or 0):
+        raise NotFound(employer.pk)  # an employer is on its county's list, for that county's people
+    if full_time and (other := _overlapping(person, start, end)) is not None:
+        raise _overlap_error(other)
+    with set_actor(actor):
+        return Spell.objects.create(
+            person=person,
+            status=status,
+            start=start,
+            end=end,
+            channel=channel,
+            location=location,
+            destination=destination.strip(),
+            employer=employer,
+            monthly_wage=monthly_wage,
+            full_time=full_time,
+            note=note.strip(),
+            created_by=actor,
+        )
+
+
+@transaction.atomic
+def spell_close(*, actor: Any, spell: Spell, end: dt.date) -> Spell:
+    """The spell ends on `end` (the last day of that status)."""
+    _editable_person(actor, spell.person)
+    spell = Spell.objects.select_for_update().get(pk=spell.pk)
+    if spell.end is not None:
+        raise DomainError("end", spell.end, _("这条记录已经结束"))
+    if end < spell.start:
+        raise DomainError("end", end, _("结束日期不能早于开始日期"))
+    if end > today():
+        raise DomainError("end", end, Msg.IN_FUTURE)
+    spell.end = end
+    with set_actor(actor):
+        spell.save(update_fields=["end"])
+    return spell

@@ -1,0 +1,155 @@
+"""The employment ledger's writes: spells of work per person and the employers they work for,
+with cadres of 镇雄's 泼机村 and of 万州."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+
+from lnob.areas.models import Area
+from lnob.core.errors import DomainError, NotFound
+from lnob.employment import selectors, services
+from lnob.employment.models import Spell
+from lnob.registry.models import Membership
+from tests.personas import WZ, ZX
+
+CODE = "91441900MA4W123409"  # a Dongguan factory's unified social credit code
+D = dt.date
+
+
+def _head(household):
+    return Membership.objects.get(household=household, relation="head").person
+
+
+@pytest.fixture
+def factory(world):
+    return services.employer_create(
+        actor=world.zx_admin,
+        county=Area.objects.get(code=ZX),
+        credit_code=CODE,
+        name="东莞某电子厂",
+        sector="电子",
+    )
+
+
+def test_a_cadre_records_a_workers_spells_and_closes_one(world, households, factory):
+    worker = _head(households["v1"])
+    spell = services.spell_record(
+        actor=world.zx_cadre1,
+        person=worker,
+        status="employed",
+        channel="organised_export",
+        location="out_of_province",
+        destination="广东省东莞市",
+        employer=factory,
+        monthly_wage=Decimal("4800"),
+        start=D(2026, 3, 1),
+    )
+    services.spell_close(actor=world.zx_cadre1, spell=spell, end=D(2026, 8, 31))
+    services.spell_record(actor=world.zx_cadre1, person=worker, status="not_employed", start=D(2026, 9, 1))
+    rows = list(selectors.spells_for(user=world.zx_cadre1, person_id=worker.pk))
+    assert [(s.status, s.start, s.end) for s in rows] == [
+        ("not_employed", D(2026, 9, 1), None),
+        ("employed", D(2026, 3, 1), D(2026, 8, 31)),
+    ]
+    assert rows[1].employer == factory and rows[1].created_by == world.zx_cadre1
+    entry = LogEntry.objects.get_for_object(rows[1]).filter(action=LogEntry.Action.CREATE).get()
+    assert entry.changes_dict["monthly_wage"][1] != "4800.00"  # wages are masked in the change log
+
+
+def test_a_wanzhou_cadre_cannot_see_or_write_zhenxiongs_ledger(world, households):
+    worker = _head(households["v1"])
+    services.spell_record(actor=world.zx_cadre1, person=worker, status="unable", start=D(2026, 1, 1))
+    with pytest.raises(NotFound):
+        selectors.spells_for(user=world.wz_cadre, person_id=worker.pk)
+    with pytest.raises(NotFound):
+        services.spell_record(actor=world.wz_cadre, person=worker, status="not_employed", start=D(2026, 2, 1))
+    own = _head(households["wz"])
+    services.spell_record(
+        actor=world.wz_cadre, person=own, status="public_welfare", channel="public_welfare",
+        location="in_county", monthly_wage=Decimal("500"), start=D(2026, 4, 1),
+    )  # fmt: skip
+    assert [s.status for s in selectors.spells_for(user=world.wz_cadre, person_id=own.pk)] == [
+        "public_welfare"
+    ]
+    assert not selectors.employers_visible(world.wz_cadre).exists()
+    with pytest.raises(NotFound):
+        services.employer_create(
+            actor=world.wz_admin, county=Area.objects.get(code=ZX), credit_code=CODE, name="x"
+        )
+    services.employer_create(
+        actor=world.wz_admin, county=Area.objects.get(code=WZ), credit_code=CODE, name="同一工厂"
+    )
+
+
+def test_overlapping_full_time_spells_are_refused_with_the_other_spell_named(world, households):
+    worker = _head(households["v1"])
+    services.spell_record(
+        actor=world.zx_cadre1, person=worker, status="employed", location="in_county", start=D(2026, 1, 1)
+    )
+    with pytest.raises(DomainError) as refused:
+        services.spell_record(
+            actor=world.zx_cadre1,
+            person=worker,
+            status="self_employed",
+            location="in_county",
+            start=D(2026, 5, 1),
+        )
+    assert refused.value.field == "start" and "2026-01-01 至 至今" in str(refused.value.message)
+    # a part-time job beside it is fine
+    services.spell_record(
+        actor=world.zx_cadre1, person=worker, status="employed", location="in_county", start=D(2026, 5, 1),
+        full_time=False,
+    )  # fmt: skip
+    assert Spell.objects.filter(person=worker).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"status": "employed", "location": "in_county", "monthly_wage": Decimal("-1")}, "monthly_wage"),
+        ({"status": "employed"}, "location"),
+        ({"status": "not_employed", "monthly_wage": Decimal("100")}, "monthly_wage"),
+        ({"status": "not_employed", "channel": "workshop"}, "channel"),
+        ({"status": "unable", "full_time": False}, "full_time"),
+        ({"status": "retired"}, "status"),
+        ({"status": "employed", "location": "abroad"}, "location"),
+        ({"status": "employed", "location": "in_county", "channel": "magic"}, "channel"),
+        ({"status": "employed", "location": "in_county", "end": D(2025, 1, 1)}, "end"),
+        ({"status": "employed", "location": "in_county", "start": D(2099, 1, 1)}, "start"),
+    ],
+)
+def test_bad_spells_are_refused_with_the_field_and_nothing_is_saved(world, households, fields, field):
+    worker = _head(households["v1"])
+    data = {"start": D(2026, 1, 1), **fields}
+    with pytest.raises(DomainError) as refused:
+        services.spell_record(actor=world.zx_cadre1, person=worker, **data)
+    assert refused.value.field == field
+    assert not Spell.objects.exists()
+
+
+def test_a_bad_credit_code_or_a_second_registration_is_refused(world, factory):
+    county = Area.objects.get(code=ZX)
+    with pytest.raises(DomainError) as refused:
+        services.employer_create(actor=world.zx_admin, county=county, credit_code=CODE[:-1] + "0", name="x")
+    assert refused.value.field == "credit_code" and "校验码" in str(refused.value.message)
+    with pytest.raises(DomainError) as again:
+        services.employer_create(actor=world.zx_admin, county=county, credit_code=CODE.lower(), name="y")
+    assert again.value.field == "credit_code" and "已登记" in str(again.value.message)
+
+
+def test_a_village_cadre_uses_the_countys_employers_but_not_another_countys(world, households, factory):
+    assert list(selectors.employers_visible(world.zx_cadre1)) == [factory]
+    wz_factory = services.employer_create(
+        actor=world.wz_admin, county=Area.objects.get(code=WZ), credit_code=CODE, name="万州登记的同一工厂"
+    )
+    assert list(selectors.employers_visible(world.wz_cadre)) == [wz_factory]
+    worker = _head(households["v1"])
+    with pytest.raises(NotFound):
+        services.spell_record(
+            actor=world.zx_cadre1, person=worker, status="employed", location="out_of_province",
+            employer=wz_factory, start=D(2026, 1, 1),
+        )  # fmt: skip
