@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/", include("lnob.api.urls")),
     path("exchange/", include("lnob.exchange.urls")),
     path("monitoring/", include("lnob.monitoring.urls")),
+    path("employment/", include("lnob.employment.urls")),
     path("", include("lnob.web.urls")),
 ]

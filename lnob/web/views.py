@@ -132,8 +132,13 @@ def _can(request: HttpRequest, capability: Capability, area: int) -> bool:
 @login_required
 @_not_found
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from lnob.employment.selectors import spells_for
+
     view = selectors.person_detail(user=request.user, pk=pk, as_of=_date(request.GET.get("as_of")))
-    return render(request, "web/person_detail.html", {"v": view})
+    spells = list(spells_for(user=request.user, person_id=view.person.pk))
+    home = view.household
+    can_edit = home is not None and _can(request, Capability.EDIT_REGISTRY, home.village_id)
+    return render(request, "web/person_detail.html", {"v": view, "spells": spells, "can_edit": can_edit})
 
 
 @login_required

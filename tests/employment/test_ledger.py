@@ -153,3 +153,36 @@ def test_a_village_cadre_uses_the_countys_employers_but_not_another_countys(worl
             actor=world.zx_cadre1, person=worker, status="employed", location="out_of_province",
             employer=wz_factory, start=D(2026, 1, 1),
         )  # fmt: skip
+
+
+def test_the_person_page_lists_the_ledger_and_a_cadre_records_a_spell(world, households, factory):
+    from django.test import Client
+
+    from tests.personas import PASSWORD
+
+    worker = _head(households["v1"])
+    cadre = Client()
+    cadre.login(username="zx_cadre1", password=PASSWORD)
+    page = cadre.get(f"/persons/{worker.pk}/").content.decode()
+    assert 'data-testid="spell-add"' in page
+    response = cadre.post(
+        f"/employment/persons/{worker.pk}/spells/new/",
+        {"status": "employed", "start": "2026-02-01", "location": "out_of_province", "destination": "东莞",
+         "channel": "organised_export", "employer": factory.pk, "monthly_wage": "-5", "full_time": "on"},
+    )  # fmt: skip
+    assert response.status_code == 200 and "月工资不能为负数" in response.content.decode()
+    assert not Spell.objects.exists()
+    response = cadre.post(
+        f"/employment/persons/{worker.pk}/spells/new/",
+        {"status": "employed", "start": "2026-02-01", "location": "out_of_province", "destination": "东莞",
+         "channel": "organised_export", "employer": factory.pk, "monthly_wage": "5200", "full_time": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = cadre.get(f"/persons/{worker.pk}/").content.decode()
+    assert "东莞某电子厂" in page and "5200" in page
+    other = Client()
+    other.login(username="wz_cadre", password=PASSWORD)
+    assert other.get(f"/employment/persons/{worker.pk}/spells/new/").status_code == 404
+    auditor = Client()
+    auditor.login(username="zx_auditor", password=PASSWORD)
+    assert 'data-testid="spell-add"' not in auditor.get(f"/persons/{worker.pk}/").content.decode()
