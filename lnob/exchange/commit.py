@@ -50,6 +50,9 @@ TEXT_COLUMNS = {
     "transfer_type",
     "leave_reason",
     "reference",
+    "channel",
+    "location",
+    "destination",
 }
 
 
@@ -144,6 +147,8 @@ class PlanWriter:
                 self._facts(self._resolve(self.frames[name], households, persons), table, values)
         if "alerts" in self.frames:
             self._alerts(self._resolve(self.frames["alerts"], households, persons))
+        if "spells" in self.frames:
+            self._spells(self._resolve_persons(self.frames["spells"], persons))
         frames = {table: pl.concat(parts, how="vertical_relaxed") for table, parts in self.inserts.items()}
         # progress over the whole write, not table by table
         total = sum(frame.height for frame in frames.values())
@@ -404,6 +409,16 @@ class PlanWriter:
             )
         return frame
 
+    def _resolve_persons(self, frame: pl.DataFrame, persons: pl.DataFrame | None) -> pl.DataFrame:
+        """`_person_id` for persons new in this batch (a table naming persons only)."""
+        if persons is None:
+            return frame
+        return (
+            frame.join(persons, on="id_number", how="left")
+            .with_columns(pl.coalesce("_person_id", "_pid").alias("_person_id"))
+            .drop("_pid")
+        )
+
     def _memberships(self, m: pl.DataFrame) -> None:
         left = pl.col("left") if "left" in m.columns else pl.lit(None, pl.Date)
         leave = (
@@ -511,6 +526,61 @@ class PlanWriter:
                 "registry_alert",
                 update_from(
                     "registry_alert",
+                    changed.select(
+                        pl.col("_record_id").alias("id"),
+                        *[
+                            pl.coalesce(c, f"{c}_db").fill_null("")
+                            if c in TEXT_COLUMNS
+                            else pl.coalesce(c, f"{c}_db")
+                            for c in updates
+                        ],
+                    ),
+                ),
+            )
+
+    def _spells(self, f: pl.DataFrame) -> None:
+        def column(name: str, dtype: Any) -> pl.Expr:
+            return pl.col(name) if name in f.columns else pl.lit(None, dtype)
+
+        new = f.filter(pl.col("_action") == NEW)
+        self._insert(
+            "employment_spell",
+            new.select(
+                pl.col("_person_id").alias("person_id"),
+                "status",
+                "start",
+                column("end", pl.Date).alias("end"),
+                *(
+                    column(c, pl.String).fill_null("").alias(c)
+                    for c in ("channel", "location", "destination")
+                ),
+                column("employer_id", pl.Int64).alias("employer_id"),
+                column("monthly_wage", pl.Float64).alias("monthly_wage"),
+                column("full_time", pl.Boolean).fill_null(True).alias("full_time"),
+                column("note", pl.String).fill_null("").alias("note"),
+                pl.lit(self.now).alias("created_at"),
+            ),
+        )
+        changed = f.filter(pl.col("_action") == CHANGED)
+        updates = [
+            c
+            for c in (
+                "end",
+                "channel",
+                "location",
+                "destination",
+                "employer_id",
+                "monthly_wage",
+                "full_time",
+                "note",
+            )
+            if c in f.columns
+        ]
+        if updates:
+            self._count(
+                "employment_spell",
+                update_from(
+                    "employment_spell",
                     changed.select(
                         pl.col("_record_id").alias("id"),
                         *[

@@ -26,6 +26,7 @@ IMPORT_ORDER = (
     "expenditures",
     "shocks",
     "alerts",
+    "spells",
 )
 
 KIND_DOC = {

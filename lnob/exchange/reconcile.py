@@ -36,7 +36,7 @@ from lnob.core.errors import Msg
 from lnob.registry.services import PersonData
 
 from .dbframes import drop_temp, query_frame, temp_table
-from .stage import ORDER, StagedTable
+from .stage import ORDER, StagedTable, overlapping
 from .validate import Validated
 
 NEW, CHANGED, UNCHANGED, INVALID = "new", "changed", "unchanged", "invalid"
@@ -82,6 +82,9 @@ BLANKABLE = {
     "transfer_type",
     "leave_reason",
     "reference",
+    "channel",
+    "location",
+    "destination",
 }
 DB_COLUMN = {"risk_type": "risk_type_id"}
 SENSITIVE = {"id_number", "phone", "bank_account", "health", "contact_phone", "disability_grade"}
@@ -1043,6 +1046,118 @@ class Reconciler:
         # an alert's amount or grade may be a medical bill or a disability: never listed in clear
         any_change = self._diff("alerts", t, present, "id_number", hidden=frozenset({"amount", "grade"}))
         self.plan.tables["alerts"] = self._classify("alerts", t.drop("_name_db"), any_change)
+
+    def _spells(self, s: StagedTable) -> None:
+        """Spells of the ledger: the person by resident ID in the user's areas; the employer by its
+        credit code on the list of the person's county; a full-time spell must not overlap another
+        of the person's, in the file or in the ledger (a row matching a kept spell replaces it)."""
+        v = s.v
+        t = self._person_refs("spells", v.typed)
+        # the person's county: their latest household's (registry), or the batch's household
+        areas = self._lookup(
+            t.select("_person_id"),
+            "registry_membership",
+            "SELECT m.person_id, h.village_id, CAST(m.joined AS TEXT) FROM registry_membership m {join} "
+            "JOIN registry_household h ON h.id = m.household_id",
+            {"_person_id": "m.person_id"},
+            {"_person_id": pl.Int64, "_village": pl.Int64, "_joined_at": pl.Date},
+        )
+        areas = areas.sort("_joined_at").group_by("_person_id").agg(pl.col("_village").last())
+        t = t.join(areas, on="_person_id", how="left")
+        if "persons" in self.plan.tables:
+            p = self.plan.tables["persons"].filter(pl.col("_action") != INVALID)
+            moved = p.select("id_number", pl.col("_village").alias("_batch_village"))
+            t = t.join(moved, on="id_number", how="left").with_columns(
+                pl.coalesce("_batch_village", "_village").alias("_village")
+            )
+            t = t.drop("_batch_village")
+        t = t.with_columns((pl.col("_village") // 1_000_000 * 1_000_000).alias("_county"))
+        code = pl.col("employer_code") if "employer_code" in t.columns else pl.lit(None, pl.String)
+        t = t.with_columns(code.str.to_uppercase().alias("_code"))
+        employers = self._lookup(
+            t.select(pl.col("_code").alias("credit_code")),
+            "employment_employer",
+            "SELECT e.credit_code, e.county_id, e.id FROM employment_employer e {join}",
+            {"credit_code": "e.credit_code"},
+            {"credit_code": pl.String, "_county": pl.Int64, "employer_id": pl.Int64},
+        ).rename({"credit_code": "_code"})
+        t = t.join(employers, on=["_code", "_county"], how="left")
+        unknown = t.filter(
+            pl.col("_code").is_not_null()
+            & pl.col("employer_id").is_null()
+            & ~pl.col("_row").is_in(sorted(v.invalid_rows))
+        )
+        v.add(
+            unknown.select("_row", pl.col("_code").alias("value")),
+            "employer_code",
+            str(_("用工单位不在此人所在县的名单中：请先登记用工单位")),
+        )
+        values = [
+            "end",
+            "channel",
+            "location",
+            "destination",
+            "employer_id",
+            "monthly_wage",
+            "full_time",
+            "note",
+        ]
+        wage = f"CAST(r.monthly_wage AS {_real()})"
+        db = self._lookup(
+            t.select("_person_id"),
+            "employment_spell",
+            'SELECT r.person_id, CAST(r.start AS TEXT), r.status, r.id, CAST(r."end" AS TEXT), r.channel, '  # noqa: S608
+            f"r.location, r.destination, r.employer_id, {wage}, r.full_time, r.note "
+            "FROM employment_spell r {join}",
+            {"_person_id": "r.person_id"},
+            {
+                "_person_id": pl.Int64,
+                "start": pl.Date,
+                "status": pl.String,
+                "_record_id": pl.Int64,
+                "end_db": pl.Date,
+                "channel_db": pl.String,
+                "location_db": pl.String,
+                "destination_db": pl.String,
+                "employer_id_db": pl.Int64,
+                "monthly_wage_db": pl.Float64,
+                "full_time_db": pl.Boolean,
+                "note_db": pl.String,
+            },
+        )
+        t = t.join(db, on=["_person_id", "start", "status"], how="left").with_columns(
+            pl.col("_record_id").is_not_null().alias("_exists")
+        )
+        # overlaps with the ledger: its full-time spells, less those the file's rows replace
+        kept = db.filter(pl.col("full_time_db")).join(
+            t.select("_record_id").drop_nulls(), on="_record_id", how="anti"
+        )
+        ids = t.select("_person_id", "id_number").drop_nulls().unique()
+        full = pl.col("full_time").fill_null(True) if "full_time" in t.columns else pl.lit(True)
+        end = pl.col("end") if "end" in t.columns else pl.lit(None, pl.Date)
+        mine = t.filter(
+            ~pl.col("_row").is_in(sorted(v.invalid_rows)) & full & pl.col("_person_id").is_not_null()
+        )
+        spans = pl.concat(
+            [
+                mine.select("_row", "id_number", "start", end.alias("end")),
+                kept.join(ids, on="_person_id").select(
+                    pl.lit(None, pl.Int64).alias("_row"), "id_number", "start", pl.col("end_db").alias("end")
+                ),
+            ],
+            how="vertical_relaxed",
+        )
+        clash = overlapping(spans)
+        v.add(
+            clash.select("_row", pl.col("start").alias("value")),
+            "start",
+            str(_("与此人已登记的另一条全职就业记录时间重叠")),
+        )
+        present = [
+            c for c in values if c in s.present or (c == "employer_id" and "employer_code" in s.present)
+        ]
+        any_change = self._diff("spells", t, present, "id_number", hidden=frozenset({"monthly_wage"}))
+        self.plan.tables["spells"] = self._classify("spells", t, any_change)
 
 
 def _household_types() -> dict[str, Any]:

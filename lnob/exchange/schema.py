@@ -45,6 +45,17 @@ def _choices(choices: type) -> Callable[[], list[tuple[str, str]]]:
     return lambda: [(str(value), str(label)) for value, label in choices.choices]  # type: ignore[attr-defined]
 
 
+def _employment(name: str) -> Callable[[], list[tuple[str, str]]]:
+    """A code list of the employment ledger (imported when used: the registry loads first)."""
+
+    def codes() -> list[tuple[str, str]]:
+        from lnob.employment import models
+
+        return [(str(value), str(label)) for value, label in getattr(models, name).choices]
+
+    return codes
+
+
 def _risk_types() -> list[tuple[str, str]]:
     from lnob.registry.models import RiskType
 
@@ -357,6 +368,53 @@ ALERTS = Table(
     ),
 )
 
+SPELLS = Table(
+    name="spells",
+    zh="就业记录",
+    key=("id_number", "start", "status"),
+    description=(
+        "The employment ledger (务工就业台账): one row per spell of one status of a person, from "
+        "`start` to `end` (blank while it lasts). Two full-time spells of a person may not overlap."
+    ),
+    columns=(
+        Column(
+            "id_number",
+            "身份证号",
+            Kind.ID_NUMBER,
+            True,
+            "53062720050101001X",
+            aliases=("证件号码", "公民身份号码", "身份证号码"),
+        ),
+        Column("name", "姓名", Kind.TEXT, False, "张三", "填写则与登记的姓名核对", max_length=50),
+        Column("status", "就业状态", Kind.CODE, True, "employed", codes=_employment("SpellStatus")),
+        Column("start", "开始日期", Kind.DATE, True, "2026-03-01"),
+        Column("end", "结束日期", Kind.DATE, False, "", "仍在继续的留空"),
+        Column(
+            "location",
+            "就业地域",
+            Kind.CODE,
+            False,
+            "out_of_province",
+            "在岗必填",
+            codes=_employment("Location"),
+        ),
+        Column("destination", "务工地点", Kind.TEXT, False, "广东省东莞市", max_length=100),
+        Column("channel", "就业渠道", Kind.CODE, False, "organised_export", codes=_employment("Channel")),
+        Column(
+            "employer_code",
+            "用工单位统一社会信用代码",
+            Kind.TEXT,
+            False,
+            "91441900MA4W123409",
+            "须已在本县用工单位名单中",
+            max_length=18,
+        ),
+        Column("monthly_wage", "月工资", Kind.DECIMAL, False, "4800.00", "元，不能为负", ("月工资（元）",)),
+        Column("full_time", "全职", Kind.BOOL, False, "是", "不填为全职；兼职可与其他记录重叠"),
+        Column("note", "备注", Kind.TEXT, False, ""),
+    ),
+)
+
 AREAS = Table(
     name="areas",
     zh="乡镇和村",
@@ -378,5 +436,6 @@ AREAS = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (AREAS, HOUSEHOLDS, PERSONS, MEMBERSHIPS, INCOMES, EXPENDITURES, SHOCKS, ALERTS)
+    t.name: t
+    for t in (AREAS, HOUSEHOLDS, PERSONS, MEMBERSHIPS, INCOMES, EXPENDITURES, SHOCKS, ALERTS, SPELLS)
 }

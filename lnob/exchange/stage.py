@@ -25,7 +25,9 @@ from .schema import TABLES, Table, normalise_header
 from .validate import Validated, check_persons, check_unique, type_columns
 
 # the order rows are reconciled and written in: what a row refers to comes first
-ORDER = ("areas", "households", "persons", "memberships", "incomes", "expenditures", "shocks", "alerts")
+ORDER = (
+    "areas", "households", "persons", "memberships", "incomes", "expenditures", "shocks", "alerts", "spells",
+)  # fmt: skip
 
 
 @dataclass
@@ -272,6 +274,78 @@ def _alerts(s: StagedTable, today: dt.date) -> None:
             v.add(bad.select("_row", grade.alias("value")), "grade", str(Msg.DISABILITY_GRADE))
 
 
+def _spells(s: StagedTable, today: dt.date) -> None:
+    """A spell's dates in order and not ahead; in work it says where, out of work it has no
+    channel, place, employer or wage; two full-time spells of a person in the file never overlap."""
+    v = s.v
+    t = v.typed
+    check_unique(v, [c for c in s.table.key if c in t.columns], str(_("同一就业记录在文件中出现多次")))
+    _not_future(v, "start", today)
+    _not_future(v, "end", today)
+    end = pl.col("end") if "end" in t.columns else pl.lit(None, pl.Date)
+    early = t.filter(end.is_not_null() & (end < pl.col("start")))
+    v.add(early.select("_row", end.alias("value")), "end", str(_("结束日期不能早于开始日期")))
+    working = pl.col("status").is_in(["employed", "self_employed", "public_welfare"])
+    location = pl.col("location") if "location" in t.columns else pl.lit(None, pl.String)
+    nowhere = t.filter(working & location.is_null())
+    v.add(
+        nowhere.select("_row", pl.col("status").alias("value")),
+        "location",
+        str(_("在岗的记录须填写就业地域（县内、省内县外或省外）")),
+    )
+    for column in ("channel", "location", "employer_code", "monthly_wage"):
+        if column in t.columns:
+            stray = t.filter(pl.col("status").is_not_null() & ~working & pl.col(column).is_not_null())
+            v.add(
+                stray.select("_row", pl.col(column).alias("value")),
+                column,
+                str(_("未就业或无法就业的记录不填写就业渠道、地域、单位和工资")),
+            )
+    full = pl.col("full_time").fill_null(True) if "full_time" in t.columns else pl.lit(True)
+    if "full_time" in t.columns:
+        part = t.filter(pl.col("status").is_not_null() & ~working & ~full)
+        v.add(
+            part.select("_row", pl.col("full_time").alias("value")),
+            "full_time",
+            str(_("只有在岗的记录可以是兼职")),
+        )
+    spans = t.filter(full & pl.col("id_number").is_not_null() & pl.col("start").is_not_null()).select(
+        "_row", "id_number", "start", end.alias("end")
+    )
+    if "employer_code" in t.columns:
+        from stdnum.cn import uscc
+
+        codes = t.filter(pl.col("employer_code").is_not_null())
+        bad = codes.filter(
+            ~pl.col("employer_code").map_elements(lambda c: bool(uscc.is_valid(c)), return_dtype=pl.Boolean)
+        )
+        v.add(
+            bad.select("_row", pl.col("employer_code").alias("value")),
+            "employer_code",
+            str(_("统一社会信用代码无效（18 位，末位为校验码）")),
+        )
+    clash = overlapping(spans)
+    v.add(
+        clash.select("_row", pl.col("start").alias("value")),
+        "start",
+        str(_("与文件中此人的另一条全职记录时间重叠")),
+    )
+
+
+def overlapping(spans: pl.DataFrame) -> pl.DataFrame:
+    """The file's spans (`_row`, `start`) sharing a day with another span of the same person.
+    `spans` has `_row` (null for spans kept in the registry), `id_number`, `start` and `end`
+    (null: open). Sorted by start, a span overlaps another when it starts before the latest end
+    of those that started before it, or when the next one starts before its own end."""
+    ordered = spans.with_columns(pl.col("end").fill_null(dt.date.max)).sort("id_number", "start")
+    reach = pl.col("end").cum_max().shift(1).over("id_number")
+    following = pl.col("start").shift(-1).over("id_number")
+    clash = (reach.is_not_null() & (pl.col("start") <= reach)) | (
+        following.is_not_null() & (following <= pl.col("end"))
+    )
+    return ordered.filter(clash & pl.col("_row").is_not_null())
+
+
 ROW_CHECKS = {
     "areas": _areas,
     "households": _households,
@@ -281,4 +355,5 @@ ROW_CHECKS = {
     "expenditures": _period,
     "shocks": _shocks,
     "alerts": _alerts,
+    "spells": _spells,
 }
