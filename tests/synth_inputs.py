@@ -43,4 +43,5 @@ def monitor_inputs(synth: SynthCounty, as_of: dt.date) -> F.Inputs:
         alerts = alerts.select(list(F.ALERTS)).with_columns(
             pl.col("amount").cast(pl.Float64), pl.col("grade").cast(pl.Int64)
         )
-    return F.Inputs(households, persons, incomes, spending, shocks, alerts=alerts)
+    spells = getattr(synth, "spells", None)
+    return F.Inputs(households, persons, incomes, spending, shocks, alerts=alerts, spells=spells)

@@ -1,7 +1,8 @@
 """Load one county's registry as of a date into columnar frames, in bulk.
 
 The monitoring engine (lnob.engine.monitor) needs five tables: households with their version on
-the date, the persons living in them, two years of incomes, a year of spending and of shocks.
+the date, the persons living in them, two years of incomes, a year of spending, of shocks, of
+department alerts and of spells in work in the employment ledger.
 For a county of two million persons that is about thirteen million rows, so they never pass
 through the ORM:
 
@@ -125,6 +126,13 @@ def queries(
             f"WHERE date >= {first} AND date <= {d}{in_county}",
             {"household_id": pl.Int64, "date": pl.Date, "risk_type": pl.String},
         ),
+        # spells in work in the employment ledger that reach into W1, of the county's members
+        "spells": Query(
+            'SELECT person_id, start, COALESCE("end", ' + d + ") FROM employment_spell "
+            "WHERE status IN ('employed', 'self_employed', 'public_welfare') "
+            f'AND start <= {d} AND ("end" IS NULL OR "end" >= {_date(w1[0])}){one}',
+            {"person_id": pl.Int64, "start": pl.Date, "end": pl.Date},
+        ),
         "alerts": Query(
             f"SELECT household_id, person_id, kind, date, CAST(COALESCE(amount, -1) AS {_real()}), "
             "CAST(COALESCE(grade, -1) AS INTEGER) FROM registry_alert "
@@ -234,6 +242,7 @@ def _inputs(raw: dict[str, pl.DataFrame]) -> F.Inputs:
     incomes = dates(lazy["incomes"].with_columns(none_to_null[0]), "period_start", "period_end")
     expenditures = dates(lazy["expenditures"].with_columns(none_to_null[0]), "period_start", "period_end")
     shocks = dates(lazy["shocks"], "date")
+    spells = dates(lazy["spells"], "start", "end")
     alerts = dates(lazy["alerts"], "date").with_columns(
         *(pl.when(pl.col(c) != NONE).then(pl.col(c)).alias(c) for c in ("amount", "grade"))
     )
@@ -244,6 +253,7 @@ def _inputs(raw: dict[str, pl.DataFrame]) -> F.Inputs:
         expenditures=expenditures.select([pl.col(c).cast(t) for c, t in F.MONEY.items()]),
         shocks=shocks.select([pl.col(c).cast(t) for c, t in F.SHOCKS.items()]),
         alerts=alerts.select([pl.col(c).cast(t) for c, t in F.ALERTS.items()]),
+        spells=spells.select([pl.col(c).cast(t) for c, t in F.SPELLS.items()]),
     )
 
 
@@ -338,6 +348,12 @@ def _read_cursor(sql: str, schema: dict[str, Any]) -> pl.DataFrame:
         rows = cursor.fetchall()
     if not rows:
         return pl.DataFrame(schema=schema)
-    # Django's SQLite connection turns declared DATE columns into dates already
+    # Django's SQLite connection turns declared DATE columns into dates already; an expression
+    # over one (COALESCE) comes back as ISO text
     frame = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
-    return frame.with_columns(pl.col(name).cast(dtype) for name, dtype in schema.items())
+    return frame.with_columns(
+        pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d")
+        if dtype == pl.Date and frame.schema[name] == pl.String
+        else pl.col(name).cast(dtype)
+        for name, dtype in schema.items()
+    )

@@ -186,3 +186,20 @@ def test_the_person_page_lists_the_ledger_and_a_cadre_records_a_spell(world, hou
     auditor = Client()
     auditor.login(username="zx_auditor", password=PASSWORD)
     assert 'data-testid="spell-add"' not in auditor.get(f"/persons/{worker.pk}/").content.decode()
+
+
+def test_a_spell_in_the_ledger_clears_a_zero_employment_household_in_the_next_sweep(world, households):
+    from tests.monitoring.helpers import sweep
+
+    household = households["v2"]  # 海子村: an able head, no wage records
+    before = sweep(ZX, D(2026, 6, 30))
+    assert before.hits.filter(household=household, rule_code="zero_employment").exists()
+    services.spell_record(
+        actor=world.zx_cadre2, person=_head(household), status="employed", channel="workshop",
+        location="in_county", start=D(2026, 1, 1),
+    )  # fmt: skip
+    after = sweep(ZX, D(2026, 6, 30))
+    assert not after.hits.filter(household=household, rule_code="zero_employment").exists()
+    # as of March the spell is only 90 days old: not yet more than 3 months
+    march = sweep(ZX, D(2026, 3, 31))
+    assert march.hits.filter(household=household, rule_code="zero_employment").exists()

@@ -172,6 +172,15 @@ def small_county() -> SimpleNamespace:
             ],
             {"household_id": pl.Int64, "date": pl.Date, "risk_type_id": pl.String},
         ),
+        spells=_frame(
+            [
+                (6, D(2026, 1, 1), None),  # 181 days of W1 in work: more than 3 months, no wages
+                (6, D(2026, 3, 1), D(2026, 4, 30)),  # a part-time job beside it adds no days
+                (1, D(2024, 1, 1), D(2024, 12, 31)),  # before W1
+                (1, D(2025, 7, 1), D(2025, 9, 30)),  # fewer days than person 1's wage records show
+            ],
+            {"person_id": pl.Int64, "start": pl.Date, "end": pl.Date},
+        ),
         alerts=_frame(
             [
                 (1, 2, "medical_self_paid", D(2025, 9, 1), 9000.0, None),
@@ -239,7 +248,7 @@ def test_a_household_worked_out_by_hand(engine: Any) -> None:
         "not_working_age": 2,
         "able_workers": 2,
         "available_workers": 2,
-        "workers_over_3_months": 1,
+        "workers_over_3_months": 2,  # person 1 by wages, person 6 by the ledger
         "zero_employment": False,
         "no_labour": False,
         "ill_serious": 0,
@@ -285,6 +294,7 @@ def test_months_worked_are_capped_and_a_member_without_work_means_zero_employmen
     """Overlapping wage records cannot add up to more than the 12 months of W1; an able member
     who worked 3 months or less leaves the household without employment."""
     county = small_county()
+    county.spells = county.spells.clear()  # work known from wage records only
     extra = _frame(
         [
             (1, 1, D(2025, 7, 1), D(2026, 6, 30), "wages", 1000.0),  # person 1: over 12 months in all
@@ -301,4 +311,27 @@ def test_months_worked_are_capped_and_a_member_without_work_means_zero_employmen
     county.incomes = county.incomes.filter(pl.col("person_id") != 1)  # person 1 stops working
     one = engine(inputs_as_of(county, AS_OF), Settings(as_of=AS_OF)).sort("household_id").row(0, named=True)
     assert one["months_worked_max"] == pytest.approx(91 / 365 * 12)
+    assert (one["workers_over_3_months"], one["zero_employment"]) == (0, True)
+
+
+@pytest.mark.parametrize("engine", [features.compute, duckdb_features], ids=["polars", "duckdb"])
+def test_the_ledger_alone_can_clear_a_zero_employment_household(engine: Any) -> None:
+    """Without wage records, person 6's 181 days in work in the ledger are more than 3 months;
+    cut to 2026-03-31 (an overlapping spell adds nothing) they are 90 days, and with person 1's
+    spells gone the household has nobody employed."""
+    county = small_county()
+    county.incomes = county.incomes.filter(pl.col("person_id").is_null())
+    one = engine(inputs_as_of(county, AS_OF), Settings(as_of=AS_OF)).sort("household_id").row(0, named=True)
+    assert one["months_worked_max"] == pytest.approx(181 / 365 * 12)
+    # and person 1's 92 days (July to September 2025): just over 3 months
+    assert (one["workers_over_3_months"], one["zero_employment"]) == (2, False)
+    county.spells = pl.DataFrame(
+        {
+            "person_id": [6, 6],
+            "start": [D(2026, 1, 1), D(2026, 2, 1)],
+            "end": [D(2026, 3, 31), D(2026, 2, 28)],
+        }
+    )
+    one = engine(inputs_as_of(county, AS_OF), Settings(as_of=AS_OF)).sort("household_id").row(0, named=True)
+    assert one["months_worked_max"] == pytest.approx(90 / 365 * 12)
     assert (one["workers_over_3_months"], one["zero_employment"]) == (0, True)

@@ -63,6 +63,8 @@ ALERTS = {
     "amount": pl.Float64,
     "grade": pl.Int64,
 }
+# spells in work from the employment ledger (lnob.employment.Spell): end null while it lasts
+SPELLS = {"person_id": pl.Int64, "start": pl.Date, "end": pl.Date}
 # department alerts counted in W1: kind -> feature column (lnob.registry.choices.AlertKind)
 ALERT_COUNTS = {
     "medical_self_paid": "alert_medical",
@@ -97,6 +99,7 @@ class Inputs:
     expenditures: Any
     shocks: Any
     alerts: Any = None  # department alerts; None: none recorded
+    spells: Any = None  # spells in work from the employment ledger; None: none recorded
 
     def collect(self) -> Inputs:
         """The same inputs as data frames."""
@@ -111,6 +114,7 @@ class Inputs:
             expenditures=eager(self.expenditures),
             shocks=eager(self.shocks),
             alerts=None if self.alerts is None else eager(self.alerts),
+            spells=None if self.spells is None else eager(self.spells),
         )
 
 
@@ -240,10 +244,30 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
         .agg(pl.col("days").sum())
         .select("person_id", (pl.col("days").clip(upper_bound=w1_days) / w1_days * 12).alias("months_worked"))
     )
+    # the ledger: days of W1 inside the person's spells in work, overlapping spells counted once
+    spells = inputs.spells if inputs.spells is not None else pl.DataFrame(schema=SPELLS)
+    reach = pl.col("end").cum_max().shift(1).over("person_id")
+    first_new = pl.max_horizontal(pl.col("start"), reach + pl.duration(days=1))
+    ledger = (
+        spells.lazy()
+        .select(
+            "person_id",
+            pl.max_horizontal(pl.col("start"), pl.lit(w1[0])).alias("start"),
+            pl.min_horizontal(pl.col("end").fill_null(pl.lit(w1[1])), pl.lit(w1[1])).alias("end"),
+        )
+        .filter(pl.col("end") >= pl.col("start"))
+        .sort("person_id", "start", "end")
+        .with_columns(((pl.col("end") - first_new).dt.total_days() + 1).clip(lower_bound=0).alias("days"))
+        .group_by("person_id")
+        .agg((pl.col("days").sum() / w1_days * 12).alias("months_ledger"))
+    )
+    worked = wages_named.join(ledger, on="person_id", how="full", coalesce=True).select(
+        "person_id", pl.max_horizontal("months_worked", "months_ledger").alias("months_worked")
+    )
     # "able and willing to work" (零就业家庭): able, and not a pupil or student
     able = pl.col("labour").is_in(["full", "partial"]) & pl.col("enrolment").is_in(AVAILABLE_ENROLMENT)
     person_agg = (
-        people.join(wages_named, on="person_id", how="left")
+        people.join(worked, on="person_id", how="left")
         .with_columns(pl.col("months_worked").fill_null(0.0))
         .group_by("household_id")
         .agg(

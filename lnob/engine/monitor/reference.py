@@ -14,7 +14,16 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from .features import ALERTS, COMPULSORY, COMPULSORY_AGE_BELOW, Inputs, Settings, feature_columns, windows
+from .features import (
+    ALERTS,
+    COMPULSORY,
+    COMPULSORY_AGE_BELOW,
+    SPELLS,
+    Inputs,
+    Settings,
+    feature_columns,
+    windows,
+)
 
 # $w0_start .. $w1_end are the closed windows W0 and W1 of `features.windows`. A money record
 # counts in a window in proportion to the days of its closed period inside the window.
@@ -65,11 +74,33 @@ spending AS (  -- only the expenditure that falls (with a positive amount) insid
 ),
 
 -- months worked in W1 by a person: days of W1 covered by their own wage records, at most all of W1
-months_worked AS (
-    SELECT person_id, least(sum(days_w1), $w1_days)::DOUBLE / $w1_days * 12 AS months_worked
+wage_months AS (
+    SELECT person_id, least(sum(days_w1), $w1_days)::DOUBLE / $w1_days * 12 AS months
     FROM income_rows
     WHERE kind = 'wages' AND person_id IS NOT NULL
     GROUP BY person_id
+),
+-- or, when more, the days of W1 inside their spells in work in the ledger, overlaps counted once:
+-- sorted by start, a spell adds the days after the latest end of the spells before it
+spells_w1 AS (
+    SELECT person_id, greatest("start", $w1_start) AS s, least(coalesce("end", $w1_end), $w1_end) AS e
+    FROM spells
+),
+ledger_months AS (
+    SELECT person_id,
+           sum(greatest(e - greatest(s, coalesce(reach + 1, s)) + 1, 0))::DOUBLE / $w1_days * 12 AS months
+    FROM (
+        SELECT person_id, s, e,
+               max(e) OVER (PARTITION BY person_id ORDER BY s, e
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+        FROM spells_w1
+        WHERE e >= s
+    )
+    GROUP BY person_id
+),
+months_worked AS (
+    SELECT person_id, greatest(coalesce(w.months, 0), coalesce(l.months, 0)) AS months_worked
+    FROM wage_months AS w FULL OUTER JOIN ledger_months AS l USING (person_id)
 ),
 
 person_features AS (
@@ -341,6 +372,8 @@ def duckdb_features(inputs: Inputs, settings: Settings, *, threads: int | None =
             con.register(name, getattr(inputs, name).to_arrow())
         alerts = inputs.alerts if inputs.alerts is not None else pl.DataFrame(schema=ALERTS)
         con.register("alerts", alerts.to_arrow())
+        spells = inputs.spells if inputs.spells is not None else pl.DataFrame(schema=SPELLS)
+        con.register("spells", spells.to_arrow())
         frame = con.sql(sql, params=parameters).pl()
 
     expected = feature_columns(settings.risk_types)
