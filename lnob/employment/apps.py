@@ -14,3 +14,4 @@ class EmploymentConfig(AppConfig):
 
         auditlog.register(m.Employer)
         auditlog.register(m.Spell, mask_fields=["monthly_wage"])
+        auditlog.register(m.RoundCheck)

@@ -23,6 +23,9 @@ class SpellForm(DomainErrorFormMixin, forms.Form):
     )
     full_time = forms.BooleanField(label=_("全职"), required=False, initial=True)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
+    close_open = forms.BooleanField(
+        label=_("这是状态变化：此人在续的全职记录到新记录开始的前一天结束"), required=False, initial=True
+    )
 
     def __init__(self, *args: Any, employers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

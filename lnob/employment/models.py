@@ -122,3 +122,28 @@ class Spell(models.Model):
         from lnob.registry.selectors import person_area
 
         return {"person": self.person_id, "area": person_area(self.person_id)}
+
+
+class RoundCheck(models.Model):
+    """A village cadre's monthly check of one person (月度动态更新): the status the ledger shows was
+    confirmed unchanged for the month. A change is recorded as a spell instead."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField(_("月份"))  # the first day of the month
+    status = models.CharField(_("确认的就业状态"), max_length=20, choices=SpellStatus.choices)
+    spell = models.ForeignKey(Spell, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("月度核实")
+        verbose_name_plural = _("月度核实")
+        constraints = [models.UniqueConstraint(fields=["person", "month"], name="round_check_once_a_month")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.month:%Y-%m} · {self.status}"
+
+    def get_additional_data(self) -> dict[str, int | None]:
+        from lnob.registry.selectors import person_area
+
+        return {"person": self.person_id, "area": person_area(self.person_id)}

@@ -22,7 +22,7 @@ from lnob.core.errors import DomainError, Msg, NotFound
 from lnob.registry.models import Person
 from lnob.registry.selectors import person_area, today
 
-from .models import IN_WORK, Channel, Employer, Location, Spell, SpellStatus
+from .models import IN_WORK, Channel, Employer, Location, RoundCheck, Spell, SpellStatus
 
 
 def county_of(code: int) -> int:
@@ -96,10 +96,13 @@ def spell_record(
     monthly_wage: Decimal | None = None,
     full_time: bool = True,
     note: str = "",
+    close_open: bool = False,
 ) -> Spell:
     """A stretch of one status for a person. In work (employed, self-employed, public-welfare
     post) it says where; out of work it carries no channel, place, employer or wage. Two
-    full-time spells of a person never overlap; a part-time one may run beside another."""
+    full-time spells of a person never overlap; a part-time one may run beside another.
+    `close_open`: a change of status, so the person's open full-time spell that began earlier ends
+    the day before this one begins."""
     _editable_person(actor, person)
     # one writer per person at a time: two cadres recording at once cannot both slip in
     Person.objects.select_for_update().filter(pk=person.pk).first()
@@ -131,6 +134,14 @@ def spell_record(
             raise DomainError("full_time", full_time, _("只有在岗的记录可以是兼职"))
     if employer is not None and employer.county_id != county_of(person_area(person.pk) or 0):
         raise NotFound(employer.pk)  # an employer is on its county's list, for that county's people
+    if close_open and full_time:
+        current = Spell.objects.filter(
+            person=person, full_time=True, end__isnull=True, start__lt=start
+        ).first()
+        if current is not None:
+            current.end = start - dt.timedelta(days=1)
+            with set_actor(actor):
+                current.save(update_fields=["end"])
     if full_time and (other := _overlapping(person, start, end)) is not None:
         raise _overlap_error(other)
     with set_actor(actor):
@@ -165,3 +176,25 @@ def spell_close(*, actor: Any, spell: Spell, end: dt.date) -> Spell:
     with set_actor(actor):
         spell.save(update_fields=["end"])
     return spell
+
+
+@transaction.atomic
+def round_confirm(*, actor: Any, person: Person, month: dt.date) -> RoundCheck:
+    """Confirm, for the month's round, that the person's status is what the ledger shows (one tap).
+    A person with nothing in the ledger has nothing to confirm: their status is recorded as a
+    spell. Confirming twice in a month changes nothing."""
+    from .selectors import current_spells, reference_day
+
+    _editable_person(actor, person)
+    month = month.replace(day=1)
+    if month > today():
+        raise DomainError("month", month, Msg.IN_FUTURE)
+    spell = (
+        current_spells(Spell.objects.filter(person=person), reference_day(month)).order_by("-start").first()
+    )
+    if spell is None:
+        raise DomainError("status", "", _("就业台账中此时没有此人的在续记录：请登记就业情况"))
+    check, _created = RoundCheck.objects.get_or_create(
+        person=person, month=month, defaults={"status": spell.status, "spell": spell, "checked_by": actor}
+    )
+    return check

@@ -203,3 +203,60 @@ def test_a_spell_in_the_ledger_clears_a_zero_employment_household_in_the_next_sw
     # as of March the spell is only 90 days old: not yet more than 3 months
     march = sweep(ZX, D(2026, 3, 31))
     assert march.hits.filter(household=household, rule_code="zero_employment").exists()
+
+
+def test_the_monthly_round_lists_a_villages_workers_and_one_tap_confirms(world, households):
+    from django.test import Client
+
+    from lnob.employment.models import RoundCheck
+    from tests.personas import PASSWORD, ZX_V1, ZX_V2
+
+    worker = _head(households["v1"])
+    services.spell_record(
+        actor=world.zx_cadre1, person=worker, status="employed", location="out_of_province",
+        destination="东莞", start=D(2026, 3, 1),
+    )  # fmt: skip
+    cadre = Client()
+    cadre.login(username="zx_cadre1", password=PASSWORD)
+    page = cadre.get(f"/employment/round/?village={ZX_V1}&month=2026-10").content.decode()
+    assert "本月已核实 0 / 1 人" in page and "东莞" in page
+    row = cadre.post(f"/employment/round/confirm/{worker.pk}/", {"month": "2026-10", "village": ZX_V1})
+    assert row.status_code == 200 and 'data-testid="round-confirmed"' in row.content.decode()
+    cadre.post(f"/employment/round/confirm/{worker.pk}/", {"month": "2026-10", "village": ZX_V1})
+    check = RoundCheck.objects.get()  # twice in a month is once
+    assert (check.status, check.month, check.checked_by) == ("employed", D(2026, 10, 1), world.zx_cadre1)
+    assert (
+        "本月已核实 1 / 1 人"
+        in cadre.get(f"/employment/round/?village={ZX_V1}&month=2026-10").content.decode()
+    )
+    # before the spell began there is nothing to confirm
+    row = cadre.post(f"/employment/round/confirm/{worker.pk}/", {"month": "2026-02", "village": ZX_V1})
+    assert "请登记就业情况" in row.content.decode() and RoundCheck.objects.count() == 1
+    # the neighbouring village's round, and 万州's cadre on this one: not found
+    assert cadre.get(f"/employment/round/?village={ZX_V2}").status_code == 404
+    other = Client()
+    other.login(username="wz_cadre", password=PASSWORD)
+    assert (
+        other.post(
+            f"/employment/round/confirm/{worker.pk}/", {"month": "2026-10", "village": ZX_V1}
+        ).status_code
+        == 404
+    )
+    assert other.get(f"/employment/round/?village={ZX_V1}").status_code == 404
+
+
+def test_a_change_of_status_ends_the_open_spell_the_day_before(world, households):
+    worker = _head(households["v1"])
+    first = services.spell_record(
+        actor=world.zx_cadre1, person=worker, status="not_employed", start=D(2026, 1, 1)
+    )
+    services.spell_record(
+        actor=world.zx_cadre1, person=worker, status="employed", location="in_county", start=D(2026, 6, 1),
+        close_open=True,
+    )  # fmt: skip
+    first.refresh_from_db()
+    assert first.end == D(2026, 5, 31)
+    # without it, the overlap is refused and nothing changes
+    with pytest.raises(DomainError):
+        services.spell_record(actor=world.zx_cadre1, person=worker, status="unable", start=D(2026, 9, 1))
+    assert Spell.objects.filter(person=worker, end__isnull=True).get().status == "employed"
