@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -70,6 +71,9 @@ def _month(text: str | None) -> dt.date:
         return today().replace(day=1)
 
 
+ROUND_PAGE = 100
+
+
 @login_required
 def round_village(request: HttpRequest) -> HttpResponse:
     """The monthly round (月度动态更新) of one village, made for a phone: each working-age member
@@ -92,7 +96,12 @@ def round_village(request: HttpRequest) -> HttpResponse:
         raise Http404(_("未找到，或不在您的管辖范围内")) from None
     done = sum(1 for r in rows if r.confirmed)
     todo = request.GET.get("todo") == "1"
+    q = (request.GET.get("q") or "").strip()
     shown = [r for r in rows if not r.confirmed] if todo else rows
+    if q:
+        shown = [r for r in shown if q in r.name or q in r.household_number]
+    # a page a phone shows at once: a village of thousands is walked household by household
+    page = Paginator(shown, ROUND_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "employment/round.html",
@@ -100,7 +109,9 @@ def round_village(request: HttpRequest) -> HttpResponse:
             "villages": villages,
             "village": village,
             "month": month,
-            "rows": shown,
+            "rows": page.object_list,
+            "page": page,
+            "q": q,
             "total": len(rows),
             "done": done,
             "todo": todo,

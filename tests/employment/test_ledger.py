@@ -260,3 +260,19 @@ def test_a_change_of_status_ends_the_open_spell_the_day_before(world, households
     with pytest.raises(DomainError):
         services.spell_record(actor=world.zx_cadre1, person=worker, status="unable", start=D(2026, 9, 1))
     assert Spell.objects.filter(person=worker, end__isnull=True).get().status == "employed"
+
+
+def test_the_round_is_paged_and_searchable(world, households, monkeypatch):
+    from django.test import Client
+
+    from lnob.employment import views
+    from tests.personas import PASSWORD, ZX_V1, make_household, person
+
+    make_household(world.zx_cadre1, ZX_V1, "5306271022010002", head=person("19900505", "F", name="李春梅"))
+    monkeypatch.setattr(views, "ROUND_PAGE", 1)
+    cadre = Client()
+    cadre.login(username="zx_cadre1", password=PASSWORD)
+    first = cadre.get(f"/employment/round/?village={ZX_V1}&month=2026-10").content.decode()
+    assert first.count('data-testid="round-row"') == 1 and "1 / 2" in first
+    found = cadre.get(f"/employment/round/?village={ZX_V1}&month=2026-10&q=李春梅").content.decode()
+    assert found.count('data-testid="round-row"') == 1 and "李春梅" in found and "round-pager" not in found
