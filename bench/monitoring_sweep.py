@@ -184,6 +184,9 @@ def _sweep() -> dict[str, object]:
 
     folder = Path(connection.settings_dict["NAME"]).parent
     as_of = dt.date.fromisoformat((folder / "as_of").read_text())
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a database prepared by an older version catches up (not timed)
     started = time.perf_counter()
     sweep = sweep_create(actor=None, county_code=COUNTY, as_of=as_of, trigger="command", enqueue=False)
     sweep = sweep_run(sweep)
