@@ -91,6 +91,11 @@ def _versioned(frame: pl.DataFrame, *, version_columns: tuple[str, ...], present
     return pl.any_horizontal(checks) if checks else pl.lit(False)
 
 
+def _column(frame: pl.DataFrame, name: str, dtype: Any) -> pl.Expr:
+    """The frame's column, or nulls of `dtype` when the file did not have it."""
+    return pl.col(name) if name in frame.columns else pl.lit(None, dtype)
+
+
 def _own_columns(frame: pl.DataFrame) -> pl.DataFrame:
     """New rows without the registry's columns (all empty for them): a narrower copy to sort."""
     return frame.select([c for c in frame.columns if not c.endswith("_db")])
@@ -480,28 +485,25 @@ class PlanWriter:
                 pl.lit(self.now).alias("created_at"),
             ),
         )
-        changed = f.filter(pl.col("_action") == CHANGED)
-        updates = [c for c in ("amount", "note") if c in f.columns]
-        if updates:
-            self._count(
-                table,
-                update_from(
-                    table,
-                    changed.select(
-                        pl.col("_record_id").alias("id"),
-                        *[
-                            pl.coalesce(c, f"{c}_db").fill_null("")
-                            if c == "note"
-                            else pl.coalesce(c, f"{c}_db")
-                            for c in updates
-                        ],
-                    ),
-                ),
-            )
+        self._update_changed(table, f, ("amount", "note"))
+
+    def _update_changed(self, table: str, frame: pl.DataFrame, columns: tuple[str, ...]) -> None:
+        """Correct the existing records the plan marked changed, in one statement: each of
+        `columns` the file has takes the file's value, or keeps the registry's where the cell was
+        blank (text columns store "" for none)."""
+        changed = frame.filter(pl.col("_action") == CHANGED)
+        updates = [c for c in columns if c in frame.columns]
+        if not updates:
+            return
+        values = [
+            pl.coalesce(c, f"{c}_db").fill_null("") if c in TEXT_COLUMNS else pl.coalesce(c, f"{c}_db")
+            for c in updates
+        ]
+        self._count(table, update_from(table, changed.select(pl.col("_record_id").alias("id"), *values)))
 
     def _alerts(self, a: pl.DataFrame) -> None:
         def column(name: str, dtype: Any) -> pl.Expr:
-            return pl.col(name) if name in a.columns else pl.lit(None, dtype)
+            return _column(a, name, dtype)
 
         new = a.filter(pl.col("_action") == NEW)
         self._insert(
@@ -519,28 +521,11 @@ class PlanWriter:
                 pl.lit(self.now).alias("created_at"),
             ),
         )
-        changed = a.filter(pl.col("_action") == CHANGED)
-        updates = [c for c in ("amount", "grade", "reference", "note") if c in a.columns]
-        if updates:
-            self._count(
-                "registry_alert",
-                update_from(
-                    "registry_alert",
-                    changed.select(
-                        pl.col("_record_id").alias("id"),
-                        *[
-                            pl.coalesce(c, f"{c}_db").fill_null("")
-                            if c in TEXT_COLUMNS
-                            else pl.coalesce(c, f"{c}_db")
-                            for c in updates
-                        ],
-                    ),
-                ),
-            )
+        self._update_changed("registry_alert", a, ("amount", "grade", "reference", "note"))
 
     def _spells(self, f: pl.DataFrame) -> None:
         def column(name: str, dtype: Any) -> pl.Expr:
-            return pl.col(name) if name in f.columns else pl.lit(None, dtype)
+            return _column(f, name, dtype)
 
         new = f.filter(pl.col("_action") == NEW)
         self._insert(
@@ -561,34 +546,8 @@ class PlanWriter:
                 pl.lit(self.now).alias("created_at"),
             ),
         )
-        changed = f.filter(pl.col("_action") == CHANGED)
-        updates = [
-            c
-            for c in (
-                "end",
-                "channel",
-                "location",
-                "destination",
-                "employer_id",
-                "monthly_wage",
-                "full_time",
-                "note",
-            )
-            if c in f.columns
-        ]
-        if updates:
-            self._count(
-                "employment_spell",
-                update_from(
-                    "employment_spell",
-                    changed.select(
-                        pl.col("_record_id").alias("id"),
-                        *[
-                            pl.coalesce(c, f"{c}_db").fill_null("")
-                            if c in TEXT_COLUMNS
-                            else pl.coalesce(c, f"{c}_db")
-                            for c in updates
-                        ],
-                    ),
-                ),
-            )
+        self._update_changed(
+            "employment_spell",
+            f,
+            ("end", "channel", "location", "destination", "employer_id", "monthly_wage", "full_time", "note"),
+        )
