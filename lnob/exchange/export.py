@@ -287,11 +287,46 @@ def export_households(*, user: Any, filters: dict[str, Any], fmt: str) -> tuple[
     return data, f"{_('农户名册')}-{stamp}.{fmt}"
 
 
+def export_spells(*, user: Any, fmt: str) -> tuple[bytes, str]:
+    """The employment ledger of the user's areas in the exchange format (table `spells`), so the
+    file goes back in through the import unchanged. Its key is the resident ID: only for users who
+    may see sensitive fields in all their areas; others get NotFound."""
+    from lnob.employment.models import Spell
+    from lnob.registry.models import Person
+
+    from .schema import SPELLS
+
+    if fmt not in FORMATS:
+        raise NotFound(fmt)
+    if not scope_ranges(user, Capability.VIEW_REGISTRY) or not may_export_sensitive(user):
+        raise NotFound("spells")
+    columns = [c.name for c in SPELLS.columns]
+    qs = (
+        Spell.objects.filter(person__in=Person.objects.visible_to(user))
+        .order_by("person__id_number", "start", "pk")
+        .values_list(
+            "person__id_number", "person__name", "status", "start", "end", "location", "destination",
+            "channel", "employer__credit_code", "monthly_wage", "full_time", "note",
+        )
+    )  # fmt: skip
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for row in qs.iterator(chunk_size=CHUNK):
+            yield tuple("" if value is None else value for value in row)
+
+    counted = _Counter(rows())
+    data = write_table(counted, columns, fmt)
+    audit_export(user=user, export="spells", filters={}, rows=counted.n, fmt=fmt, sensitive=True)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return data, f"spells-{stamp}.{fmt}"
+
+
 __all__ = [
     "FORMATS",
     "audit_export",
     "escape_formula",
     "export_households",
+    "export_spells",
     "may_export_sensitive",
     "write_table",
 ]

@@ -5,6 +5,7 @@ from . import views_export, views_import
 urlpatterns: list[URLPattern] = [
     path("", views_export.index, name="exchange_index"),
     path("households.<str:fmt>", views_export.households, name="exchange_households"),
+    path("spells.<str:fmt>", views_export.spells, name="exchange_spells"),
     path("templates/<str:table>.<str:fmt>", views_export.template, name="exchange_template"),
     path("notice/<int:code>.<str:fmt>", views_export.village_notice, name="exchange_notice"),
     path("imports/", views_import.imports, name="exchange_imports"),

@@ -81,6 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "tables": tables,
             "villages": villages,
             "can_export": bool(scope_ranges(request.user, Capability.VIEW_REGISTRY)),
+            "can_export_spells": export.may_export_sensitive(request.user),
             "can_import": bool(services.import_ranges(request.user)),
             "alerts_only": not scope_ranges(request.user, Capability.EDIT_REGISTRY),
             "today": selectors.today(),
@@ -98,6 +99,17 @@ def households(request: HttpRequest, fmt: str) -> HttpResponse:
         data, filename = export.export_households(
             user=request.user, filters=household_filters(request.GET), fmt=fmt
         )
+    except NotFound:
+        raise Http404(_("未找到，或不在您的管辖范围内")) from None
+    return _download(data, fmt, filename)
+
+
+@login_required
+@require_GET
+def spells(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The employment ledger of the user's areas, in the exchange format."""
+    try:
+        data, filename = export.export_spells(user=request.user, fmt=fmt)
     except NotFound:
         raise Http404(_("未找到，或不在您的管辖范围内")) from None
     return _download(data, fmt, filename)

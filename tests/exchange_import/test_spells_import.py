@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from lnob.areas.models import Area
+from lnob.employment import selectors as employment_selectors
 from lnob.employment import services as employment
 from lnob.employment.models import Spell
 from lnob.exchange import services
@@ -170,3 +171,40 @@ def test_an_employer_is_looked_up_on_the_persons_own_countys_list(world, county)
     assert messages_for(wz) == []
     services.import_commit(actor=world.wz_admin, batch=wz)
     assert Spell.objects.get().employer.name == "万州的名单"
+
+
+def test_the_ledger_exported_goes_back_in_unchanged(world, county):
+    import io
+
+    import polars as pl
+    from django.test import Client
+
+    from tests.personas import PASSWORD
+
+    employment.employer_create(
+        actor=world.zx_admin, county=Area.objects.get(code=ZX), credit_code=CODE, name="东莞某电子厂"
+    )
+    a, b, d = _head(county["a"]), _head(county["b"]), _head(county["d"])
+    factory = employment_selectors.employers_visible(world.zx_admin).get()
+    employment.spell_record(
+        actor=world.zx_admin, person=a, status="employed", location="out_of_province", destination="东莞",
+        channel="organised_export", employer=factory, monthly_wage=Decimal("4800"), start=dt.date(2026, 2, 1),
+        end=dt.date(2026, 8, 31),
+    )  # fmt: skip
+    employment.spell_record(actor=world.zx_admin, person=b, status="not_employed", start=dt.date(2026, 1, 1))
+    employment.spell_record(actor=world.wz_admin, person=d, status="unable", start=dt.date(2026, 1, 1))
+
+    admin = Client()
+    admin.login(username="zx_admin", password=PASSWORD)
+    response = admin.get("/exchange/spells.csv")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    frame = pl.read_csv(io.BytesIO(content), infer_schema=False)
+    assert sorted(frame["id_number"].to_list()) == sorted([a.id_number, b.id_number])  # not 万州's
+    batch = validated(world.zx_admin, ("spells.csv", content))
+    assert messages_for(batch) == []
+    assert batch.summary["tables"]["spells"]["unchanged"] == 2 and batch.counts["new"] == 0
+
+    auditor = Client()
+    auditor.login(username="zx_auditor", password=PASSWORD)
+    assert auditor.get("/exchange/spells.csv").status_code == 404  # the ID number is its key
