@@ -43,10 +43,11 @@ class RoundRow:
     confirmed: bool
 
 
-def round_rows(*, user: Any, village: int, month: dt.date) -> list[RoundRow]:
+def round_rows(*, user: Any, village: int, month: dt.date, person: int | None = None) -> list[RoundRow]:
     """The monthly round of a village (月度动态更新): its working-age members at the end of the
     month, each with the status the ledger shows then and whether it was confirmed this month.
-    Three queries whatever the village's size. NotFound outside the user's editing scope."""
+    Three queries whatever the village's size. NotFound outside the user's editing scope.
+    `person`: that person's row only (after a tap)."""
     from django.conf import settings
 
     from lnob.registry.models import Membership
@@ -59,6 +60,7 @@ def round_rows(*, user: Any, village: int, month: dt.date) -> list[RoundRow]:
     members = (
         Membership.objects.filter(household__village_id=village, joined__lte=end)
         .filter(Q(left__isnull=True) | Q(left__gt=end))
+        .filter(**({"person_id": person} if person is not None else {}))
         .select_related("person", "household")
         .order_by("household__number", "joined", "pk")
     )

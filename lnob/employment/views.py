@@ -136,10 +136,10 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         error = str(err.message)
     village = int(request.POST.get("village") or 0)
     try:
-        rows = selectors.round_rows(user=request.user, village=village, month=month)
+        rows = selectors.round_rows(user=request.user, village=village, month=month, person=person.pk)
     except NotFound:
         raise Http404(_("未找到，或不在您的管辖范围内")) from None
-    row = next((r for r in rows if r.person_id == person.pk), None)
+    row = rows[0] if rows else None
     if row is None:
         raise Http404(_("未找到，或不在您的管辖范围内"))
     return render(
