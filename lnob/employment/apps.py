@@ -15,3 +15,4 @@ class EmploymentConfig(AppConfig):
         auditlog.register(m.Employer)
         auditlog.register(m.Spell, mask_fields=["monthly_wage"])
         auditlog.register(m.RoundCheck)
+        auditlog.register(m.Vacancy)

@@ -147,3 +147,57 @@ class RoundCheck(models.Model):
         from lnob.registry.selectors import person_area
 
         return {"person": self.person_id, "area": person_area(self.person_id)}
+
+
+class Physical(models.TextChoices):
+    LIGHT = "light", _("轻体力")
+    MEDIUM = "medium", _("中等体力")
+    HEAVY = "heavy", _("重体力")
+
+
+class Vacancy(models.Model):
+    """Places an employer offers: how many, where, for what pay, and for whom."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("招聘中")
+        CLOSED = "closed", _("已结束")
+
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="vacancies", verbose_name=_("用工单位")
+    )
+    title = models.CharField(_("岗位名称"), max_length=100)
+    headcount = models.PositiveIntegerField(_("招聘人数"))
+    location = models.CharField(_("就业地域"), max_length=20, choices=Location.choices)
+    destination = models.CharField(_("工作地点"), max_length=100, blank=True)
+    wage_min = models.DecimalField(_("月工资下限（元）"), max_digits=10, decimal_places=2)
+    wage_max = models.DecimalField(_("月工资上限（元）"), max_digits=10, decimal_places=2)
+    age_min = models.PositiveSmallIntegerField(_("最低年龄"), default=16)
+    age_max = models.PositiveSmallIntegerField(_("最高年龄"), default=60)
+    skills = models.CharField(_("技能要求"), max_length=200, blank=True)
+    certificates = models.CharField(_("证书要求"), max_length=200, blank=True)
+    physical = models.CharField(
+        _("体力要求"), max_length=10, choices=Physical.choices, default=Physical.MEDIUM
+    )
+    home_based = models.BooleanField(_("可居家就业"), default=False)
+    housing = models.BooleanField(_("提供住宿"), default=False)
+    start = models.DateField(_("到岗日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("招聘岗位")
+        verbose_name_plural = _("招聘岗位")
+        constraints = [
+            models.CheckConstraint(condition=Q(headcount__gt=0), name="vacancy_headcount_positive"),
+            models.CheckConstraint(
+                condition=Q(wage_min__gte=0) & Q(wage_max__gte=F("wage_min")), name="vacancy_wages"
+            ),
+            models.CheckConstraint(condition=Q(age_max__gte=F("age_min")), name="vacancy_ages"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} · {self.title}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"area": self.employer.county_id}

@@ -22,7 +22,7 @@ from lnob.core.errors import DomainError, Msg, NotFound
 from lnob.registry.models import Person
 from lnob.registry.selectors import person_area, today
 
-from .models import IN_WORK, Channel, Employer, Location, RoundCheck, Spell, SpellStatus
+from .models import IN_WORK, Channel, Employer, Location, Physical, RoundCheck, Spell, SpellStatus, Vacancy
 
 
 def county_of(code: int) -> int:
@@ -198,3 +198,50 @@ def round_confirm(*, actor: Any, person: Person, month: dt.date) -> RoundCheck:
         person=person, month=month, defaults={"status": spell.status, "spell": spell, "checked_by": actor}
     )
     return check
+
+
+@transaction.atomic
+def vacancy_create(
+    *,
+    actor: Any,
+    employer: Employer,
+    title: str,
+    headcount: int,
+    location: str,
+    wage_min: Decimal,
+    wage_max: Decimal,
+    start: dt.date,
+    age_min: int = 16,
+    age_max: int = 60,
+    destination: str = "",
+    skills: str = "",
+    certificates: str = "",
+    physical: str = "medium",
+    home_based: bool = False,
+    housing: bool = False,
+) -> Vacancy:
+    """Places an employer of the actor's county offers. Refused with the reason: no places, a
+    negative or reversed wage range, an age range with its minimum above its maximum."""
+    if not can(actor, Capability.EDIT_REGISTRY, employer.county_id):
+        raise NotFound(employer.pk)
+    if not title.strip():
+        raise DomainError("title", title, Msg.REQUIRED)
+    if headcount <= 0:
+        raise DomainError("headcount", headcount, _("招聘人数必须大于 0"))
+    if location not in Location.values:
+        raise DomainError("location", location, Msg.UNKNOWN_CODE)
+    if physical not in Physical.values:
+        raise DomainError("physical", physical, Msg.UNKNOWN_CODE)
+    if wage_min < 0:
+        raise DomainError("wage_min", wage_min, _("月工资不能为负数"))
+    if wage_max < wage_min:
+        raise DomainError("wage_max", wage_max, _("工资上限不能低于下限（{low}）").format(low=wage_min))
+    if age_min > age_max:
+        raise DomainError("age_min", age_min, _("最低年龄不能高于最高年龄（{high}）").format(high=age_max))
+    with set_actor(actor):
+        return Vacancy.objects.create(
+            employer=employer, title=title.strip(), headcount=headcount, location=location,
+            destination=destination.strip(), wage_min=wage_min, wage_max=wage_max, age_min=age_min,
+            age_max=age_max, skills=skills.strip(), certificates=certificates.strip(), physical=physical,
+            home_based=home_based, housing=housing, start=start, created_by=actor,
+        )  # fmt: skip

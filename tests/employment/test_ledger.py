@@ -276,3 +276,47 @@ def test_the_round_is_paged_and_searchable(world, households, monkeypatch):
     assert first.count('data-testid="round-row"') == 1 and "1 / 2" in first
     found = cadre.get(f"/employment/round/?village={ZX_V1}&month=2026-10&q=李春梅").content.decode()
     assert found.count('data-testid="round-row"') == 1 and "李春梅" in found and "round-pager" not in found
+
+
+def test_an_employer_of_the_county_posts_a_vacancy_with_its_requirements(world, factory):
+    vacancy = services.vacancy_create(
+        actor=world.zx_admin, employer=factory, title="电子装配工", headcount=30, location="out_of_province",
+        destination="广东省东莞市", wage_min=Decimal("4200"), wage_max=Decimal("5800"), age_min=18,
+        age_max=45, skills="电子装配", physical="light", housing=True, start=D(2026, 12, 1),
+    )  # fmt: skip
+    assert (vacancy.headcount, vacancy.status, vacancy.housing, vacancy.home_based) == (
+        30,
+        "open",
+        True,
+        False,
+    )
+    with pytest.raises(NotFound):  # 万州's administrator cannot post for 镇雄's list
+        services.vacancy_create(
+            actor=world.wz_admin, employer=factory, title="x", headcount=1, location="in_county",
+            wage_min=Decimal("1"), wage_max=Decimal("2"), start=D(2026, 12, 1),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"headcount": 0}, "headcount"),
+        ({"headcount": -3}, "headcount"),
+        ({"age_min": 50, "age_max": 40}, "age_min"),
+        ({"wage_min": Decimal("-1")}, "wage_min"),
+        ({"wage_min": Decimal("5000"), "wage_max": Decimal("4000")}, "wage_max"),
+        ({"location": "abroad"}, "location"),
+        ({"title": " "}, "title"),
+    ],
+)
+def test_bad_vacancies_are_refused_with_the_reason(world, factory, fields, field):
+    from lnob.employment.models import Vacancy
+
+    data = {
+        "title": "电子装配工", "headcount": 5, "location": "in_county", "wage_min": Decimal("3000"),
+        "wage_max": Decimal("4000"), "start": D(2026, 12, 1), **fields,
+    }  # fmt: skip
+    with pytest.raises(DomainError) as refused:
+        services.vacancy_create(actor=world.zx_admin, employer=factory, **data)
+    assert refused.value.field == field and str(refused.value.message)
+    assert not Vacancy.objects.exists()
