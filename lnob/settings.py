@@ -46,6 +46,14 @@ INSTALLED_APPS = [
     "lnob.exchange",
     "lnob.monitoring",
     "lnob.employment",
+    "lnob.employment.workshops",
+    "lnob.employment.workstations",
+    "lnob.employment.fairs",
+    "lnob.employment.posts",
+    "lnob.employment.training",
+    "lnob.employment.loans",
+    "lnob.employment.subsidies",
+    "lnob.measures",
     "lnob.web",
 ]
 

@@ -63,6 +63,7 @@ def seed_again() -> None:
         "lnob.registry.migrations.0002_risk_types",
         "lnob.monitoring.migrations.0002_seed_policy",
         "lnob.monitoring.migrations.0004_seed_rules",
+        "lnob.employment.subsidies.migrations.0002_seed_transport_rules",
     ):
         importlib.import_module(module).seed(apps, None)
 

@@ -214,3 +214,30 @@ api.add_router("/v1", imports)
 from .monitoring import router as monitoring  # noqa: E402  after the exception handlers above
 
 api.add_router("/v1", monitoring)
+
+from lnob.employment.api import router as employment  # noqa: E402
+
+api.add_router("/v1/employment", employment)
+
+
+# the employment channels' routers, each under its own prefix (docs/api.md)
+def _channel_routers() -> None:
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for channel in ("workshops", "workstations", "fairs", "posts", "training", "loans", "subsidies"):
+        name = f"lnob.employment.{channel}.api"
+        if apps.is_installed(f"lnob.employment.{channel}") and importlib.util.find_spec(name):
+            api.add_router(f"/v1/employment/{channel}", importlib.import_module(name).router)
+
+
+_channel_routers()
+
+from django.apps import apps as _apps  # noqa: E402
+
+if _apps.is_installed("lnob.measures"):
+    from lnob.measures.api import router as measures
+
+    api.add_router("/v1/measures", measures)

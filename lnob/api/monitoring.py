@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lnob.core.errors import NotFound
-from lnob.monitoring import selectors, services
+from lnob.monitoring import links, selectors, services
 from lnob.monitoring.models import PolicyVersion, Signal, Sweep
 from lnob.monitoring.sweeps import progress_of, sweep_create
 
@@ -438,6 +438,8 @@ class MeasureOut(Schema):
     status: str
     no_labour_override: bool
     override_reason: str
+    link: str | None  # "app_label.model:pk" of what carries it out (lnob.monitoring.links)
+    link_text: str
 
 
 class MeasureStatusIn(Schema):
@@ -456,6 +458,8 @@ def _measure_out(m: Any) -> dict[str, Any]:
         "status": m.status,
         "no_labour_override": m.no_labour_override,
         "override_reason": m.override_reason,
+        "link": f"{m.link_type.app_label}.{m.link_type.model}:{m.link_id}" if m.link_type_id else None,
+        "link_text": links.describe(m),
     }
 
 
@@ -470,6 +474,32 @@ def add_measure(request: HttpRequest, pk: int, body: MeasureIn) -> Any:
 
     case = selectors.case_get(user=request.user, pk=pk)
     return Status(201, _measure_out(measure_add(actor=request.user, case=case, **body.model_dump())))
+
+
+class MeasureLinkIn(Schema):
+    link: str  # "app_label.model:pk", one of GET .../links
+
+
+@router.get("/monitoring/measures/{pk}/links", response=list[dict[str, str]])
+def measure_link_choices(request: HttpRequest, pk: int) -> Any:
+    """The household members' records the measure may be linked to: [{"key", "label"}]."""
+    from lnob.monitoring.models import Measure
+
+    measure = Measure.objects.visible_to(request.user).filter(pk=pk).first()
+    if measure is None:
+        raise NotFound()
+    return [{"key": key, "label": label} for key, label in links.candidates(measure)]
+
+
+@router.post("/monitoring/measures/{pk}/link", response=MeasureOut)
+def measure_link(request: HttpRequest, pk: int, body: MeasureLinkIn) -> Any:
+    """Link the measure to what carries it out; 422 for a record not of the household or kind."""
+    from lnob.monitoring.models import Measure
+
+    measure = Measure.objects.visible_to(request.user).filter(pk=pk).first()
+    if measure is None:
+        raise NotFound()
+    return _measure_out(links.measure_link(actor=request.user, measure=measure, key=body.link))
 
 
 @router.post("/monitoring/measures/{pk}/status", response=MeasureOut)

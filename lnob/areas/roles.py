@@ -36,6 +36,15 @@ class Capability(StrEnum):
     # upload a line department's alerts (the `alerts` exchange table) for the area, and nothing
     # else: a department officer neither reads nor edits the registry
     SUBMIT_ALERTS = "submit_alerts"
+    # employment channels (docs/employment.md): set up and run workshops, workstations, job fairs,
+    # public-welfare posts, courses and loans of the area
+    MANAGE_EMPLOYMENT = "manage_employment"
+    # approve subsidy claims and record payments (the county signs money off)
+    APPROVE_PAYMENTS = "approve_payments"
+    # a workshop manager acts on the workshops they are named manager of, and sees only those
+    # workshops' own workers; a workstation officer likewise for their stations' rosters
+    MANAGE_OWN_WORKSHOP = "manage_own_workshop"
+    MANAGE_OWN_WORKSTATION = "manage_own_workstation"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -48,6 +57,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_REGISTRY,
             Capability.VIEW_SENSITIVE,
             Capability.CASE_TOWNSHIP,
+            Capability.MANAGE_EMPLOYMENT,
         }
     ),
     Role.VILLAGE_CADRE: frozenset(
@@ -62,11 +72,11 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     # identities, so personal fields stay masked for them too.
     Role.AUDITOR: frozenset({Capability.VIEW_REGISTRY, Capability.VIEW_AUDIT}),
     # These three see only what they supplied or manage. A department officer uploads the
-    # department's alerts and sees only their own import batches; workshop and workstation
-    # managers get their scopes with the employment capabilities.
+    # department's alerts and sees only their own import batches; a workshop manager or a
+    # workstation officer sees only the workshops or stations they are named on, and their workers.
     Role.DEPARTMENT_OFFICER: frozenset({Capability.SUBMIT_ALERTS}),
-    Role.WORKSHOP_MANAGER: frozenset(),
-    Role.WORKSTATION_OFFICER: frozenset(),
+    Role.WORKSHOP_MANAGER: frozenset({Capability.MANAGE_OWN_WORKSHOP}),
+    Role.WORKSTATION_OFFICER: frozenset({Capability.MANAGE_OWN_WORKSTATION}),
 }
 
 

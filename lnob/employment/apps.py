@@ -16,3 +16,6 @@ class EmploymentConfig(AppConfig):
         auditlog.register(m.Spell, mask_fields=["monthly_wage"])
         auditlog.register(m.RoundCheck)
         auditlog.register(m.Vacancy)
+        auditlog.register(m.EmploymentPolicy)
+
+        from . import register_tables  # noqa: F401  the ledger's own registers

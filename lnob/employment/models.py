@@ -201,3 +201,43 @@ class Vacancy(models.Model):
 
     def get_additional_data(self) -> dict[str, int]:
         return {"area": self.employer.county_id}
+
+
+class EmploymentPolicy(models.Model):
+    """One version of one employment rule for a region (lnob.employment.policy)."""
+
+    kind = models.CharField(_("规则类别"), max_length=40)
+    # the region as its 12-digit code, 0 for national (a code, not a foreign key, so defaults can
+    # be seeded before the area tree is loaded)
+    area_code = models.BigIntegerField(_("适用地区代码"), default=0, help_text=_("0 表示全国"))
+    effective_from = models.DateField(_("生效日期"))
+    name = models.CharField(_("名称"), max_length=100)
+    params = models.JSONField(_("参数"), default=dict)
+    source = models.CharField(_("依据"), max_length=500, blank=True)
+    active = models.BooleanField(_("生效"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("就业帮扶规则")
+        verbose_name_plural = _("就业帮扶规则")
+        ordering = ["kind", "area_code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "area_code", "effective_from"], name="employment_policy_once_per_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_from})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from lnob.core.errors import DomainError
+
+        from .policy import parse_params
+
+        try:
+            parse_params(self.kind, self.params)
+        except DomainError as e:
+            raise DjangoValidationError({"params": f"{e.field}: {e.message} ({e.value!r})"}) from e

@@ -15,7 +15,7 @@ from lnob.areas.scoping import can, scope_ranges
 from lnob.core.errors import NotFound
 from lnob.registry.models import Person
 
-from .models import Employer, RoundCheck, Spell
+from .models import Employer, RoundCheck, Spell, Vacancy
 
 
 def spells_for(*, user: Any, person_id: int) -> QuerySet[Spell]:
@@ -102,3 +102,42 @@ def current_spells(spells: QuerySet[Spell], day: dt.date) -> QuerySet[Spell]:
 def month_end(month: dt.date) -> dt.date:
     following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return following - dt.timedelta(days=1)
+
+
+def employer_list(*, user: Any, q: str = "") -> QuerySet[Employer]:
+    """The employers of the user's counties, with how many places they have open."""
+    from django.db.models import Count, Sum
+
+    rows = employers_visible(user).annotate(
+        open_vacancies=Count("vacancies", filter=Q(vacancies__status="open")),
+        open_places=Sum("vacancies__headcount", filter=Q(vacancies__status="open")),
+    )
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(credit_code__icontains=q) | Q(sector__icontains=q))
+    return rows
+
+
+def employer_get(*, user: Any, pk: int) -> Employer:
+    employer = employers_visible(user).filter(pk=pk).first()
+    if employer is None:
+        raise NotFound(pk)
+    return employer
+
+
+def vacancy_list(*, user: Any, status: str = "open", location: str = "", q: str = "") -> QuerySet[Vacancy]:
+    rows = Vacancy.objects.filter(employer__in=employers_visible(user)).select_related("employer")
+    if status:
+        rows = rows.filter(status=status)
+    if location:
+        rows = rows.filter(location=location)
+    if q:
+        rows = rows.filter(Q(title__icontains=q) | Q(employer__name__icontains=q) | Q(skills__icontains=q))
+    return rows.order_by("start", "pk")
+
+
+def workers_of(*, user: Any, employer: Employer, day: dt.date) -> QuerySet[Spell]:
+    """The employer's workers on `day` among the persons the user may see (the ledger's running
+    spells in work naming the employer)."""
+    people = Person.objects.visible_to(user)
+    spells = Spell.objects.filter(employer=employer, person__in=people, start__lte=day)
+    return spells.filter(Q(end__isnull=True) | Q(end__gte=day)).select_related("person").order_by("start")

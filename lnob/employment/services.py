@@ -40,22 +40,27 @@ def employer_create(
     *, actor: Any, county: Area, credit_code: str, name: str, sector: str = "", address: str = ""
 ) -> Employer:
     """A new employer on the county's list; the credit code is checked with stdnum.cn.uscc."""
-    if county.level != Level.COUNTY or not can(actor, Capability.EDIT_REGISTRY, county.code):
+    if county.level != Level.COUNTY or not can(actor, Capability.MANAGE_EMPLOYMENT, county.code):
         raise NotFound(county.code)
-    try:
-        code = uscc.validate(credit_code)
-    except ValidationError:
-        raise DomainError(
-            "credit_code", credit_code, _("统一社会信用代码无效（18 位，末位为校验码）")
-        ) from None
-    if not name.strip():
-        raise DomainError("name", name, Msg.REQUIRED)
-    if Employer.objects.filter(county=county, credit_code=code).exists():
-        raise DomainError("credit_code", code, _("本县已登记这个统一社会信用代码的单位"))
+    code = employer_check(county_code=county.code, credit_code=credit_code, name=name)
     with set_actor(actor):
         return Employer.objects.create(
             county=county, credit_code=code, name=name.strip(), sector=sector.strip(), address=address.strip()
         )
+
+
+def employer_check(*, county_code: int, credit_code: str, name: str) -> str:
+    """The rules for a new employer on a county's list (every path that adds one calls this):
+    a valid credit code, a name, once per county. Returns the code as stored."""
+    try:
+        code = str(uscc.validate(credit_code))
+    except ValidationError:
+        raise DomainError("credit_code", credit_code, Msg.CREDIT_CODE_INVALID) from None
+    if not name.strip():
+        raise DomainError("name", name, Msg.REQUIRED)
+    if Employer.objects.filter(county_id=county_code, credit_code=code).exists():
+        raise DomainError("credit_code", code, Msg.CREDIT_CODE_TAKEN)
+    return code
 
 
 def _overlapping(
@@ -117,7 +122,7 @@ def spell_record(
     if end is not None and end < start:
         raise DomainError("end", end, _("结束日期不能早于开始日期"))
     if monthly_wage is not None and monthly_wage < 0:
-        raise DomainError("monthly_wage", monthly_wage, _("月工资不能为负数"))
+        raise DomainError("monthly_wage", monthly_wage, Msg.NEGATIVE_WAGE)
     if status in IN_WORK:
         if not location:
             raise DomainError("location", location, _("在岗的记录须填写就业地域（县内、省内县外或省外）"))
@@ -222,22 +227,12 @@ def vacancy_create(
 ) -> Vacancy:
     """Places an employer of the actor's county offers. Refused with the reason: no places, a
     negative or reversed wage range, an age range with its minimum above its maximum."""
-    if not can(actor, Capability.EDIT_REGISTRY, employer.county_id):
+    if not can(actor, Capability.MANAGE_EMPLOYMENT, employer.county_id):
         raise NotFound(employer.pk)
-    if not title.strip():
-        raise DomainError("title", title, Msg.REQUIRED)
-    if headcount <= 0:
-        raise DomainError("headcount", headcount, _("招聘人数必须大于 0"))
-    if location not in Location.values:
-        raise DomainError("location", location, Msg.UNKNOWN_CODE)
-    if physical not in Physical.values:
-        raise DomainError("physical", physical, Msg.UNKNOWN_CODE)
-    if wage_min < 0:
-        raise DomainError("wage_min", wage_min, _("月工资不能为负数"))
-    if wage_max < wage_min:
-        raise DomainError("wage_max", wage_max, _("工资上限不能低于下限（{low}）").format(low=wage_min))
-    if age_min > age_max:
-        raise DomainError("age_min", age_min, _("最低年龄不能高于最高年龄（{high}）").format(high=age_max))
+    vacancy_check(
+        title=title, headcount=headcount, location=location, wage_min=wage_min, wage_max=wage_max,
+        age_min=age_min, age_max=age_max, physical=physical,
+    )  # fmt: skip
     with set_actor(actor):
         return Vacancy.objects.create(
             employer=employer, title=title.strip(), headcount=headcount, location=location,
@@ -245,3 +240,44 @@ def vacancy_create(
             age_max=age_max, skills=skills.strip(), certificates=certificates.strip(), physical=physical,
             home_based=home_based, housing=housing, start=start, created_by=actor,
         )  # fmt: skip
+
+
+def vacancy_close(*, actor: Any, vacancy: Vacancy) -> Vacancy:
+    """The places are filled or withdrawn: the vacancy is closed (closing twice changes nothing)."""
+    if not can(actor, Capability.MANAGE_EMPLOYMENT, vacancy.employer.county_id):
+        raise NotFound(vacancy.pk)
+    with transaction.atomic():
+        locked = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+        if locked.status != Vacancy.Status.CLOSED:
+            locked.status = Vacancy.Status.CLOSED
+            with set_actor(actor):
+                locked.save(update_fields=["status"])
+    return locked
+
+
+def vacancy_check(
+    *,
+    title: str,
+    headcount: int,
+    location: str,
+    wage_min: Decimal,
+    wage_max: Decimal,
+    age_min: int,
+    age_max: int,
+    physical: str,
+) -> None:
+    """The rules for a vacancy, whoever posts it (the county, a job fair, a workstation)."""
+    if not title.strip():
+        raise DomainError("title", title, Msg.REQUIRED)
+    if headcount <= 0:
+        raise DomainError("headcount", headcount, Msg.HEADCOUNT)
+    if location not in Location.values:
+        raise DomainError("location", location, Msg.UNKNOWN_CODE)
+    if physical not in Physical.values:
+        raise DomainError("physical", physical, Msg.UNKNOWN_CODE)
+    if wage_min < 0:
+        raise DomainError("wage_min", wage_min, Msg.NEGATIVE_WAGE)
+    if wage_max < wage_min:
+        raise DomainError("wage_max", wage_max, str(Msg.WAGE_RANGE).format(low=wage_min))
+    if age_min > age_max:
+        raise DomainError("age_min", age_min, str(Msg.AGE_RANGE).format(high=age_max))

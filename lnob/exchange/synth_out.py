@@ -8,7 +8,7 @@ loading the county directly.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -19,8 +19,12 @@ from .schema import TABLES
 Format = Literal["csv", "parquet", "xlsx"]
 
 
-def exchange_tables(synth: SynthCounty) -> dict[str, pl.DataFrame]:
-    """One frame per exchange table, with the exchange format's English column names."""
+def exchange_tables(synth: SynthCounty, *, employers: bool = False) -> dict[str, pl.DataFrame]:
+    """One frame per exchange table, with the exchange format's English column names.
+
+    The spells name their employers (`employer_code`) only with `employers`: the exchange format
+    has no employers table, so files imported into a county whose list lacks them would be
+    refused; `import_ledger` puts the employers on the list first and keeps them."""
     areas = synth.areas.filter(pl.col("level") >= 4).select(
         pl.col("code"), pl.col("name"), pl.col("parent_id").alias("parent")
     )
@@ -67,6 +71,10 @@ def exchange_tables(synth: SynthCounty) -> dict[str, pl.DataFrame]:
         "shocks": money(synth.shocks.rename({"risk_type_id": "risk_type"})),
         # departments know people by resident ID (and name), not by household
         "alerts": synth.alerts.join(names, on="person_id", maintain_order="left"),
+        # the employment ledger, by resident ID; employers by credit code (lnob.engine.synth.spells)
+        "spells": synth.ledger.join(names, on="person_id", maintain_order="left").drop(
+            [] if employers else ["employer_code"]
+        ),
     }
     return {
         name: frame.select([c.name for c in TABLES[name].columns if c.name in frame.columns])
@@ -97,3 +105,36 @@ def write_exchange(synth: SynthCounty, out: Path, fmt: Format = "csv") -> dict[s
             frame.write_csv(path, include_bom=True)
         counts[name] = frame.height
     return counts
+
+
+def import_ledger(synth: SynthCounty, *, actor: Any, folder: Path | None = None) -> dict[str, int]:
+    """Load the synthetic county's employment ledger the way a county would: the employers it
+    names onto the county's list (in bulk: the exchange format has no employers table), then
+    `spells.csv` through the import pipeline (upload, validate, commit) as `actor`, who must
+    edit the county's registry. Returns {"employers": created, "spells": rows written}.
+    Every row must be valid: a refused row stops it, with nothing of the spells written."""
+    import tempfile
+
+    from lnob.employment.models import Employer
+    from lnob.exchange import services
+
+    known = set(Employer.objects.filter(county_id=synth.county_code).values_list("credit_code", flat=True))
+    created = Employer.objects.bulk_create(
+        [
+            Employer(county_id=synth.county_code, credit_code=code, name=name, sector=sector, address=address)
+            for code, name, sector, address in synth.employers.iter_rows()
+            if code not in known
+        ],
+        batch_size=1000,
+    )
+    spells = exchange_tables(synth, employers=True)["spells"]
+    with tempfile.TemporaryDirectory(prefix="lnob-ledger-", dir=folder) as tmp:
+        path = Path(tmp) / "spells.csv"
+        spells.write_csv(path, include_bom=True)
+        batch = services.import_create(actor=actor, files=[(path.name, path)])
+    services.import_validate(batch)
+    batch.refresh_from_db()
+    if batch.status != batch.Status.VALIDATED:
+        raise RuntimeError(f"the synthetic ledger did not validate: {batch.error or batch.summary}")
+    written = services.import_commit(actor=actor, batch=batch)
+    return {"employers": len(created), "spells": int(written.get("employment_spell", 0))}

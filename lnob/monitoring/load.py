@@ -185,20 +185,35 @@ def load(county_code: int, as_of: dt.date, *, fast: bool = False) -> F.Inputs:
     `fast` (SQLite only) reads through separate read-only connections: pass it only when the
     current transaction has written nothing and holds the write lock, or has not begun.
     """
+    return _inputs(read(queries(county_code, as_of, whole_database=only_county(county_code)), fast=fast))
+
+
+def only_county(county_code: int) -> bool:
+    """True when the database holds no household outside the county (its rows then need no
+    check that they belong to it)."""
     lo, hi = subtree_range(county_code, Level.COUNTY)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM registry_household WHERE village_id < %s OR village_id >= %s)",
             [lo, hi],
         )
-        others = bool(cursor.fetchone()[0])
-    plan = queries(county_code, as_of, whole_database=not others)
+        return not bool(cursor.fetchone()[0])
+
+
+def read(plan: dict[str, Query], *, fast: bool = False) -> dict[str, pl.DataFrame]:
+    """Run a plan of queries (`queries()`, a part of it, or others of the same form) and return
+    one data frame per query, typed by its schema. `fast` as for `load`. Other bulk jobs
+    (lnob.measures) read through this too, so there is one loader."""
     if fast and _file_database():
-        done = _read_in_processes(plan)
-    else:
-        reader = _read_copy if connection.vendor == "postgresql" else _read_cursor
-        done = {name: reader(query.sql, query.schema) for name, query in plan.items()}
-    return _inputs(done)
+        return _read_in_processes(plan)
+    reader = _read_copy if connection.vendor == "postgresql" else _read_cursor
+    return {name: reader(query.sql, query.schema) for name, query in plan.items()}
+
+
+def inputs_from(frames: dict[str, pl.DataFrame], plan: dict[str, Query]) -> F.Inputs:
+    """Engine inputs from frames `read` returned; a query of `plan` left unread counts as no rows."""
+    empty = {name: pl.DataFrame(schema=query.schema) for name, query in plan.items() if name not in frames}
+    return _inputs({**frames, **empty})
 
 
 def _slices(table: str | None) -> list[str]:

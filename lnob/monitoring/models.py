@@ -11,6 +11,7 @@ hold for a village on a day, each with the version and the source it comes from.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -530,6 +531,13 @@ class Measure(models.Model):
     override_reason = models.CharField(_("理由"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # the actual job, post agreement, enrolment or loan that carries the measure out
+    # (lnob.monitoring.links): a workshop job is a ledger spell, a loan is the loan itself
+    link_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    link_id = models.PositiveBigIntegerField(null=True, blank=True)
+    link = GenericForeignKey("link_type", "link_id")
 
     objects = VillageScoped.as_manager()
 
@@ -544,6 +552,11 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=Q(no_labour_override=False) | ~Q(override_reason=""),
                 name="measure_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(link_type__isnull=True, link_id__isnull=True)
+                | Q(link_type__isnull=False, link_id__isnull=False),
+                name="measure_link_whole",
             ),
         ]
 

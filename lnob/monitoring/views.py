@@ -3,6 +3,8 @@ today and their sources; county administrators add versions for their county and
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -481,6 +483,23 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
             messages.error(request, err.message)
         return redirect("case_detail", pk=case.pk)
+    if request.method == "POST" and request.POST.get("do") == "measure_link":
+        from . import links
+        from .models import Measure
+
+        given = request.POST.get("measure", "")
+        measure = Measure.objects.filter(case=case, pk=int(given)).first() if given.isdigit() else None
+        if measure is None:
+            raise _not_found()
+        try:
+            links.measure_link(actor=request.user, measure=measure, key=request.POST.get("link", ""))
+        except NotFound:
+            raise _not_found() from None
+        except DomainError as err:
+            from django.contrib import messages
+
+            messages.error(request, err.message)
+        return redirect("case_detail", pk=case.pk)
     may_plan = (
         can(request.user, Capability.CASE_VILLAGE, case.village_id)
         or can(request.user, Capability.CASE_COUNTY, case.village_id)
@@ -510,7 +529,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "overdue": cases.is_overdue(case),
             "signals": selectors.signals_for(case.lead, user=request.user)[:20] if case.lead else [],
-            "measures": case.measures.all(),
+            "measures": _measures_with_links(case, may_plan),
             "measure_form": measure_form if may_plan else None,
             "may_plan": may_plan,
             "flow": cases.MEASURE_FLOW,
@@ -642,3 +661,14 @@ def household_elimination(request: HttpRequest, number: str) -> HttpResponse:
             "error": error,
         },
     )
+
+
+def _measures_with_links(case: Any, may_plan: bool) -> list[Any]:
+    """The plan's measures, each with what it is linked to and, for a planner, what it may be."""
+    from . import links
+
+    measures = list(case.measures.select_related("link_type"))
+    for m in measures:
+        m.link_text = links.describe(m)
+        m.link_choices = links.candidates(m) if may_plan and not m.link_text else []
+    return measures

@@ -15,4 +15,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_view_registry": bool(scope_ranges(user, Capability.VIEW_REGISTRY)),
         "can_edit_registry": bool(scope_ranges(user, Capability.EDIT_REGISTRY)),
         "can_submit_alerts": bool(scope_ranges(user, Capability.SUBMIT_ALERTS)),
+        "can_manage_own_workshop": bool(scope_ranges(user, Capability.MANAGE_OWN_WORKSHOP)),
+        "can_manage_own_workstation": bool(scope_ranges(user, Capability.MANAGE_OWN_WORKSTATION)),
     }

@@ -61,10 +61,16 @@ def _not_found(fn: Any) -> Any:
 def home(request: HttpRequest) -> HttpResponse:
     from lnob.areas.scoping import scope_ranges
 
-    if not scope_ranges(request.user, Capability.VIEW_REGISTRY) and scope_ranges(
-        request.user, Capability.SUBMIT_ALERTS
-    ):
-        return redirect("exchange_imports")  # a department officer's work is uploading feeds
+    if not scope_ranges(request.user, Capability.VIEW_REGISTRY):
+        # those who see no registry land on their own work: a department officer uploads feeds,
+        # a workshop manager or a workstation officer opens their workshops or stations
+        for capability, target in (
+            (Capability.SUBMIT_ALERTS, "exchange_imports"),
+            (Capability.MANAGE_OWN_WORKSHOP, "workshops_index"),
+            (Capability.MANAGE_OWN_WORKSTATION, "workstations_index"),
+        ):
+            if scope_ranges(request.user, capability):
+                return redirect(target)
     return render(request, "web/home.html", {"areas": area_selectors.areas_overview(user=request.user)})
 
 
@@ -138,7 +144,20 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     spells = list(spells_for(user=request.user, person_id=view.person.pk))
     home = view.household
     can_edit = home is not None and _can(request, Capability.EDIT_REGISTRY, home.village_id)
-    return render(request, "web/person_detail.html", {"v": view, "spells": spells, "can_edit": can_edit})
+    from django.apps import apps
+
+    from lnob.urls import CHANNELS
+
+    return render(
+        request,
+        "web/person_detail.html",
+        {
+            "v": view,
+            "spells": spells,
+            "can_edit": can_edit,
+            "channels": {name: apps.is_installed(f"lnob.employment.{name}") for name in CHANNELS},
+        },
+    )
 
 
 @login_required

@@ -231,6 +231,9 @@ def test_a_household_worked_out_by_hand(engine: Any) -> None:
         "medical_self_paid_max_person": 1500.0,  # person 2
         "income_after_rigid_per_capita": (income_net - 3700) / 5,
         "months_worked_max": 184 / 365 * 12,
+        # person 1's spells all ended in September 2025: their W1 wages are gone
+        "wages_lost": 18400.0,
+        "income_after_job_loss_per_capita": (income_net - 18400) / 5,
         "alert_medical_amount": 9000 + 4000 + 12000,
         "alert_medical_max_person": 13000.0,  # person 2 in W1; person 6 has 12000
         "alert_disaster_loss": 8000.0,
@@ -250,6 +253,7 @@ def test_a_household_worked_out_by_hand(engine: Any) -> None:
         "available_workers": 2,
         "workers_over_3_months": 2,  # person 1 by wages, person 6 by the ledger
         "zero_employment": False,
+        "workers_lost": 1,
         "no_labour": False,
         "ill_serious": 0,
         "ill_chronic": 1,
@@ -335,3 +339,25 @@ def test_the_ledger_alone_can_clear_a_zero_employment_household(engine: Any) -> 
     one = engine(inputs_as_of(county, AS_OF), Settings(as_of=AS_OF)).sort("household_id").row(0, named=True)
     assert one["months_worked_max"] == pytest.approx(90 / 365 * 12)
     assert (one["workers_over_3_months"], one["zero_employment"]) == (0, True)
+
+
+@pytest.mark.parametrize("engine", [features.compute, duckdb_features], ids=["polars", "duckdb"])
+def test_a_member_back_in_work_or_long_gone_has_lost_nothing(engine: Any) -> None:
+    """Person 1 lost work in September 2025; a new job running on the as-of date means the
+    household lost no wages. A job that ended before W1 is not a loss of the last 12 months."""
+    county = small_county()
+    county.spells = pl.concat(
+        [
+            county.spells,
+            pl.DataFrame(
+                {"person_id": [1], "start": [D(2026, 6, 1)], "end": [None]}, schema=county.spells.schema
+            ),
+        ]
+    )
+    one = engine(inputs_as_of(county, AS_OF), Settings(as_of=AS_OF)).sort("household_id").row(0, named=True)
+    assert (one["workers_lost"], one["wages_lost"]) == (0, 0.0)
+    assert one["income_after_job_loss_per_capita"] == pytest.approx(one["income_per_capita"])
+    county = small_county()
+    county.spells = county.spells.filter(pl.col("end") < D(2025, 1, 1))
+    one = engine(inputs_as_of(county, AS_OF), Settings(as_of=AS_OF)).sort("household_id").row(0, named=True)
+    assert one["workers_lost"] == 0

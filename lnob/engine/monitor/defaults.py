@@ -221,4 +221,25 @@ DEPARTMENT_RULES: list[dict[str, object]] = [
 ]
 RULES += DEPARTMENT_RULES
 
+# what the employment ledger shows (issue 5): a member's job ended and nothing took its place
+LEDGER_RULES: list[dict[str, object]] = [
+    {
+        "code": "job_lost_income",
+        "name_zh": "成员失去工作后收入低于监测范围",
+        "name_en": "Income below the range once a lost job's wages are gone",
+        "category": "",
+        "risk_types": ["unstable_employment"],
+        "expression": "workers_lost > 0 and income_after_job_loss_per_capita < threshold",
+        "severity": 2,
+        "explanation": (
+            "近 12 个月有 {workers_lost} 名成员失去工作且未再就业；扣除其工资 {wages_lost} 元后，"
+            "人均纯收入 {income_after_job_loss_per_capita} 元，低于监测范围 {threshold} 元"
+        ),
+        "source": QINAN,
+        # an estimate: the wages of the last 12 months stand for what the job would have paid
+        "exact": False,
+    },
+]
+RULES += LEDGER_RULES
+
 EXACT = tuple(str(r["code"]) for r in RULES if r["exact"])

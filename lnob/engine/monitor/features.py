@@ -180,6 +180,9 @@ def feature_columns(risk_types: tuple[str, ...] = ()) -> dict[str, pl.DataType]:
         "workers_over_3_months": pl.Int64(),
         "months_worked_max": pl.Float64(),
         "zero_employment": pl.Boolean(),
+        "workers_lost": pl.Int64(),
+        "wages_lost": pl.Float64(),
+        "income_after_job_loss_per_capita": pl.Float64(),
         "no_labour": pl.Boolean(),
         "ill_serious": pl.Int64(),
         "ill_chronic": pl.Int64(),
@@ -260,6 +263,29 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
         .with_columns(((pl.col("end") - first_new).dt.total_days() + 1).clip(lower_bound=0).alias("days"))
         .group_by("person_id")
         .agg((pl.col("days").sum() / w1_days * 12).alias("months_ledger"))
+    )
+    # members who lost work within W1: every spell in work of theirs had ended before the as-of
+    # date, the last of them inside W1
+    lost = (
+        spells.lazy()
+        .filter(pl.col("start") <= pl.lit(settings.as_of))
+        .group_by("person_id")
+        .agg(pl.col("end").fill_null(pl.lit(settings.as_of)).max().alias("last_end"))
+        .filter(pl.col("last_end").is_between(pl.lit(w1[0]), pl.lit(settings.as_of), closed="left"))
+        .select("person_id")
+    )
+    lost_agg = (
+        people.join(lost, on="person_id", how="semi")
+        .group_by("household_id")
+        .agg(pl.len().cast(pl.Int64).alias("workers_lost"))
+    )
+    # and the wages their own records brought the household over W1, which it no longer has
+    lost_wages = (
+        inputs.incomes.lazy()
+        .filter(pl.col("kind") == "wages")
+        .join(lost, on="person_id", how="semi")
+        .group_by("household_id")
+        .agg((pl.col("amount") * _share(w1)).sum().alias("wages_lost"))
     )
     worked = wages_named.join(ledger, on="person_id", how="full", coalesce=True).select(
         "person_id", pl.max_horizontal("months_worked", "months_ledger").alias("months_worked")
@@ -379,7 +405,11 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
         .join(shock_agg, on="household_id", how="left")
         .join(alert_agg, on="household_id", how="left")
         .join(alert_person, on="household_id", how="left")
+        .join(lost_agg, on="household_id", how="left")
+        .join(lost_wages, on="household_id", how="left")
         .with_columns(
+            pl.col("workers_lost").fill_null(0),
+            pl.col("wages_lost").fill_null(0.0),
             pl.col("members").fill_null(0),
             *(pl.col(c).fill_null(0.0) for c in money[:-1]),
             # to the fen, so "no income last year" never hinges on float rounding
@@ -400,6 +430,9 @@ def compute(inputs: Inputs, settings: Settings) -> pl.DataFrame:
             .alias("income_change"),
             _per_capita(pl.col("income_net") - pl.col("rigid_spending")).alias(
                 "income_after_rigid_per_capita"
+            ),
+            _per_capita(pl.col("income_net") - pl.col("wages_lost")).alias(
+                "income_after_job_loss_per_capita"
             ),
             (pl.col("labour_full") + pl.col("labour_partial")).alias("able_workers"),
             ~pl.col("housing_safe"),

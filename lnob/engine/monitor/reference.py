@@ -103,6 +103,27 @@ months_worked AS (
     FROM wage_months AS w FULL OUTER JOIN ledger_months AS l USING (person_id)
 ),
 
+-- members who lost work within W1: every spell in work of theirs ended before the as-of date
+-- (W1's end), the last of them inside W1
+lost_workers AS (
+    SELECT person_id
+    FROM spells
+    WHERE "start" <= $w1_end
+    GROUP BY person_id
+    HAVING max(coalesce("end", $w1_end)) < $w1_end AND max(coalesce("end", $w1_end)) >= $w1_start
+),
+lost_features AS (
+    SELECT c.household_id, count(*) AS workers_lost
+    FROM capacity AS c JOIN lost_workers USING (person_id)
+    GROUP BY c.household_id
+),
+lost_wages AS (  -- the wages their own records brought the household over W1
+    SELECT household_id, sum(amount * (days_w1::DOUBLE / length)) AS wages_lost
+    FROM income_rows JOIN lost_workers USING (person_id)
+    WHERE kind = 'wages'
+    GROUP BY household_id
+),
+
 person_features AS (
     SELECT
         c.household_id,
@@ -235,6 +256,8 @@ joined AS (
         coalesce(p.available_workers, 0) AS available_workers,
         coalesce(p.workers_over_3_months, 0) AS workers_over_3_months,
         coalesce(p.months_worked_max, 0) AS months_worked_max,
+        coalesce(lf.workers_lost, 0) AS workers_lost,
+        coalesce(lw.wages_lost, 0) AS wages_lost,
         coalesce(p.ill_serious, 0) AS ill_serious,
         coalesce(p.ill_chronic, 0) AS ill_chronic,
         coalesce(p.disabled, 0) AS disabled,
@@ -265,6 +288,8 @@ joined AS (
     LEFT JOIN shock_features AS k USING (household_id)
     LEFT JOIN alert_features AS a USING (household_id)
     LEFT JOIN alert_medical AS am USING (household_id)
+    LEFT JOIN lost_features AS lf USING (household_id)
+    LEFT JOIN lost_wages AS lw USING (household_id)
 )
 
 SELECT
@@ -297,6 +322,9 @@ SELECT
     workers_over_3_months::BIGINT AS workers_over_3_months,
     months_worked_max::DOUBLE AS months_worked_max,
     available_workers > 0 AND workers_over_3_months = 0 AS zero_employment,
+    workers_lost::BIGINT AS workers_lost,
+    wages_lost::DOUBLE AS wages_lost,
+    CASE WHEN members > 0 THEN (income_net - wages_lost) / members END AS income_after_job_loss_per_capita,
     labour_full + labour_partial = 0 AS no_labour,
     ill_serious::BIGINT AS ill_serious,
     ill_chronic::BIGINT AS ill_chronic,

@@ -56,6 +56,7 @@ from .population import (
     able_to_work,
     make_population,
 )
+from .spells import make_spells
 from .truth import Planter, break_ties, ground_truth
 
 EPOCH = dt.date(1970, 1, 1)
@@ -63,6 +64,7 @@ STATUSES = ("ordinary", "out_of_poverty", "other")
 JOIN_REASONS = ("registered", "birth", "marriage")
 REGISTERED, BIRTH, MARRIAGE = range(3)
 ALERT_STREAM = 7  # the department alerts' random stream: [seed, county, ALERT_STREAM]
+SPELL_STREAM = 8  # the employment ledger's random stream: [seed, county, SPELL_STREAM]
 
 # Database columns per table, in load order (parents before children).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -122,6 +124,11 @@ class SynthCounty:
     # rule_code) for every household meeting each exact default rule on the as-of date (truth.py)
     threshold: float
     truth: pl.DataFrame
+    # not tables of the registry: the employment ledger (spells.py: spells of every status, as
+    # the `spells` exchange table has them; loaded through it, lnob.exchange.synth_out), and the
+    # employers it names (the county's list)
+    ledger: pl.DataFrame
+    employers: pl.DataFrame
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Database table name -> frame, parents before children."""
@@ -130,6 +137,13 @@ class SynthCounty:
 
     def counts(self) -> dict[str, int]:
         return {name: frame.height for name, frame in self.tables().items()}
+
+    @property
+    def spells(self) -> pl.DataFrame:
+        """The ledger's spells in work as the monitoring engine reads them (person_id, start,
+        end: lnob.engine.monitor.features.SPELLS)."""
+        in_work = ("employed", "self_employed", "public_welfare")
+        return self.ledger.filter(pl.col("status").is_in(in_work)).select("person_id", "start", "end")
 
 
 def generate(
@@ -201,12 +215,29 @@ def generate(
         expenditures=expenditures,
         shocks=shock_frame,
     )
+    areas_frame = _areas_frame(areas, county_code)
+    # a stream of their own, drawn after the alerts: the ledger leaves every other frame as it was
+    ledger, employers = make_spells(
+        np.random.default_rng([seed, county_code // 10**6, SPELL_STREAM]),
+        as_of=as_of,
+        latest_start=periods[1][0],
+        county_code=county_code,
+        county_name=county_name,
+        areas=areas_frame,
+        households=households,
+        household_versions=household_versions,
+        persons=persons_frame,
+        person_versions=versions_frame,
+        memberships=memberships,
+        incomes=incomes,
+        shocks=shock_frame,
+    )
     return SynthCounty(
         county_code=county_code,
         county_name=county_name,
         seed=seed,
         as_of=as_of,
-        areas=_areas_frame(areas, county_code),
+        areas=areas_frame,
         households=households,
         household_versions=household_versions,
         persons=persons_frame,
@@ -227,6 +258,8 @@ def generate(
             water_safe,
             threshold,
         ),
+        ledger=ledger,
+        employers=employers,
     )
 
 

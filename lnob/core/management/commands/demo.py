@@ -30,11 +30,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, persons: int, seed: int, county: str, **options: Any) -> None:
         areas_load_national()
         county_area = Area.objects.get(code=int(county.ljust(12, "0")))
-        if not Area.objects.filter(parent=county_area).exists():
+        fresh = not Area.objects.filter(parent=county_area).exists()
+        if fresh:
             self._generate(county_area, persons, seed)
         else:
             self.stdout.write(f"{county_area.name} already has data; keeping it.")
         logins = self._users(county_area)
+        if fresh:
+            self._channels(county_area)
         self.stdout.write(self.style.SUCCESS("\nDemo logins (passwords are new on every run):"))
         for username, password, role, area in logins:
             self.stdout.write(f"  {username:<22} {password:<18} {role} · {area}")
@@ -57,6 +60,13 @@ class Command(BaseCommand):
         counts = load_synth_county(synth)
         took = time.perf_counter() - started
         self.stdout.write(f"Generated {county.name}: {counts} in {took:.1f} s")
+        # the employment ledger, imported through the `spells` exchange table as a county would
+        from lnob.exchange.synth_out import import_ledger
+
+        ledger = import_ledger(synth, actor=self._county_admin(county))
+        self.stdout.write(
+            f"Employment ledger: {ledger['spells']:,} spells, {ledger['employers']:,} employers"
+        )
         sweep = sweep_run(
             sweep_create(actor=None, county_code=county.code, as_of=as_of, trigger="command", enqueue=False)
         )
@@ -69,6 +79,43 @@ class Command(BaseCommand):
             f"A department feed to try: {feed} (log in as demo_department_officer, 数据交换 → 导入数据; "
             "three of its rows name people not registered here and come back as errors)"
         )
+
+    def _county_admin(self, county: Area) -> Any:
+        admin, _ = get_user_model().objects.get_or_create(username="demo_county_admin")
+        RoleAssignment.objects.get_or_create(user=admin, area=county, role=Role.COUNTY_ADMIN)
+        return admin
+
+    def _channels(self, county: Area) -> None:
+        """Each employment channel's demo data (workshops, stations, fairs, posts, courses, loans,
+        transport subsidies), made from the county's people and ledger, then the employment
+        figures of the last 12 months for the dashboards."""
+        import importlib
+
+        from django.apps import apps
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from lnob.urls import CHANNELS
+
+        admin = self._county_admin(county)
+        today = timezone.localdate()
+        # training writes spells only for people with none yet, so it comes after the others
+        order = [c for c in CHANNELS if c not in ("training", "subsidies")] + ["training", "subsidies"]
+        for name in order:
+            if not apps.is_installed(f"lnob.employment.{name}"):
+                continue
+            demo = importlib.import_module(f"lnob.employment.{name}.demo")
+            started = time.perf_counter()
+            counts = demo.load_demo(county=county, today=today, actor=admin)
+            took = time.perf_counter() - started
+            self.stdout.write(f"Demo {name}: {counts} in {took:.1f} s")
+        if apps.is_installed("lnob.employment.workshops"):
+            from lnob.employment.workshops.demo import name_demo_managers
+
+            name_demo_managers(county)
+        if apps.is_installed("lnob.measures"):
+            area = str(county.code)
+            call_command("measures", "refresh", "--area", area, "--months", "12", stdout=self.stdout)
 
     @transaction.atomic
     def _users(self, county: Area) -> list[tuple[str, str, str, str]]:

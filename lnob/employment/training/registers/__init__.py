@@ -1,0 +1,1 @@
+"""The training channel's registers, declared in ../register_tables.py."""
