@@ -488,7 +488,7 @@ def measure_link_choices(request: HttpRequest, pk: int) -> Any:
     measure = Measure.objects.visible_to(request.user).filter(pk=pk).first()
     if measure is None:
         raise NotFound()
-    return [{"key": key, "label": label} for key, label in links.candidates(measure)]
+    return [{"key": key, "label": label} for key, label in links.candidates(measure, request.user)]
 
 
 @router.post("/monitoring/measures/{pk}/link", response=MeasureOut)

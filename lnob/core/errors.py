@@ -70,6 +70,7 @@ class Msg:
     IN_FUTURE = _("日期不能晚于今天")
     CREDIT_CODE_INVALID = _("统一社会信用代码无效（18 位，末位为校验码）")
     CREDIT_CODE_TAKEN = _("本县已登记这个统一社会信用代码的单位")
+    OVERLAP_HIDDEN = _("此人在这段时间已有全职就业记录，请村干部核实后再登记")
     HEADCOUNT = _("招聘人数必须大于 0")
     NEGATIVE_WAGE = _("月工资不能为负数")
     WAGE_RANGE = _("工资上限不能低于下限（{low}）")

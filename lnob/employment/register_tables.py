@@ -24,6 +24,7 @@ from lnob.exchange.schema import YES_NO, Column, Kind, Table, _employment
 
 from .models import Employer, Vacancy
 from .registers import Context, Register, register_table
+from .selectors import managed_counties
 
 
 def _counties(user: Any, capability: Capability) -> list[int]:
@@ -60,9 +61,12 @@ EMPLOYERS = Table(
 
 def _county_column(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
     """Blank counties are the actor's one county; a county the actor does not manage is refused."""
-    mine = _counties(ctx.actor, ctx.register.capability)
+    mine = managed_counties(ctx.actor, ctx.register.capability)
     if "county" not in rows.columns:
         rows = rows.with_columns(pl.lit(None, pl.Int64).alias("county"))
+    if not mine:  # a township's officer: the county's list is the county's
+        ctx.refuse(rows.select("_row", pl.col("county").alias("value")), "county", str(Msg.OUT_OF_SCOPE))
+        return rows.clear()
     if len(mine) == 1:
         rows = rows.with_columns(pl.col("county").fill_null(mine[0]))
     blank = rows.filter(pl.col("county").is_null())
@@ -193,7 +197,7 @@ _DEFAULTS: dict[str, Any] = {
 
 
 def load_vacancies(ctx: Context, rows: pl.DataFrame) -> None:
-    counties = _counties(ctx.actor, ctx.register.capability)
+    counties = managed_counties(ctx.actor, ctx.register.capability)
     employers = pl.DataFrame(
         list(Employer.objects.filter(county_id__in=counties).values_list("credit_code", "pk")),
         schema={"employer_code": pl.String, "employer_id": pl.Int64},

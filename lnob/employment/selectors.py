@@ -141,3 +141,10 @@ def workers_of(*, user: Any, employer: Employer, day: dt.date) -> QuerySet[Spell
     people = Person.objects.visible_to(user)
     spells = Spell.objects.filter(employer=employer, person__in=people, start__lte=day)
     return spells.filter(Q(end__isnull=True) | Q(end__gte=day)).select_related("person").order_by("start")
+
+
+def managed_counties(user: Any, capability: Capability = Capability.MANAGE_EMPLOYMENT) -> list[int]:
+    """The counties the user holds `capability` over as a whole (a township officer's township is
+    not its county): where the county's own lists (employers, vacancies) may be changed."""
+    counties = {subtree_range(lo, Level.COUNTY)[0] for lo, _hi in scope_ranges(user, capability)}
+    return sorted(c for c in counties if can(user, capability, c))

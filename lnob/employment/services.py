@@ -75,6 +75,15 @@ def _overlapping(
     return spells.exclude(end__lt=start).order_by("start").first()
 
 
+def overlap_refusal(actor: Any, other: Spell) -> DomainError:
+    """The refusal for a spell overlapping `other`: naming the other spell's status and dates to
+    those who may see the person in the registry, in general words to anyone else (a workshop
+    manager or a workstation officer must not learn someone's record by trying an ID number)."""
+    if Person.objects.visible_to(actor).filter(pk=other.person_id).exists():
+        return _overlap_error(other)
+    return DomainError("start", "", Msg.OVERLAP_HIDDEN)
+
+
 def _overlap_error(other: Spell) -> DomainError:
     until = other.end.isoformat() if other.end else _("至今")
     return DomainError(

@@ -65,6 +65,8 @@ def employer_add(request: HttpRequest) -> HttpResponse:
         county = next((c for c in counties if str(c.code) == request.POST.get("county")), counties[0])
         try:
             employer = services.employer_create(actor=request.user, county=county, **cd)
+        except NotFound:
+            raise Http404(_(NOT_FOUND)) from None
         except DomainError as err:
             form.add_domain_error(err)
         else:
@@ -100,6 +102,8 @@ def vacancy_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.vacancy_create(actor=request.user, employer=employer, **form.cleaned_data)
+        except NotFound:
+            raise Http404(_(NOT_FOUND)) from None
         except DomainError as err:
             form.add_domain_error(err)
         else:

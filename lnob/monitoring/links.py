@@ -57,9 +57,14 @@ def _model(linkable: Linkable) -> type[models.Model] | None:
         return None
 
 
-def candidates(measure: Any, limit: int = 50) -> list[tuple[str, str]]:
-    """(key, label) of the objects the measure may link to: of its type, of the household's members."""
-    people = _members(measure)
+def candidates(measure: Any, user: Any, limit: int = 50) -> list[tuple[str, str]]:
+    """(key, label) of the objects the measure may link to: of its type, of the household's
+    members whom the user may see (a member who moved out of the user's areas is not offered)."""
+    from lnob.registry.models import Person
+
+    people = list(
+        Person.objects.visible_to(user).filter(pk__in=_members(measure)).values_list("pk", flat=True)
+    )
     out: list[tuple[str, str]] = []
     for linkable in LINKABLE:
         model = _model(linkable)
@@ -85,7 +90,7 @@ def measure_link(*, actor: Any, measure: Any, key: str) -> Any:
         )
         if not village_or_county:
             raise DomainError("link", key, _("帮扶措施由村干部或县级管理员安排"))
-        if key not in dict(candidates(locked, limit=10_000)):
+        if key not in dict(candidates(locked, actor, limit=10_000)):
             raise DomainError(
                 "link", key, _("只能关联该户成员的、与措施类别相符的就业、岗位、培训或贷款记录")
             )

@@ -529,7 +529,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "overdue": cases.is_overdue(case),
             "signals": selectors.signals_for(case.lead, user=request.user)[:20] if case.lead else [],
-            "measures": _measures_with_links(case, may_plan),
+            "measures": _measures_with_links(case, may_plan, request.user),
             "measure_form": measure_form if may_plan else None,
             "may_plan": may_plan,
             "flow": cases.MEASURE_FLOW,
@@ -663,12 +663,12 @@ def household_elimination(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _measures_with_links(case: Any, may_plan: bool) -> list[Any]:
+def _measures_with_links(case: Any, may_plan: bool, user: Any) -> list[Any]:
     """The plan's measures, each with what it is linked to and, for a planner, what it may be."""
     from . import links
 
     measures = list(case.measures.select_related("link_type"))
     for m in measures:
         m.link_text = links.describe(m)
-        m.link_choices = links.candidates(m) if may_plan and not m.link_text else []
+        m.link_choices = links.candidates(m, user) if may_plan and not m.link_text else []
     return measures

@@ -83,6 +83,21 @@ def test_a_county_outside_the_users_scope_is_refused(world, tmp_path) -> None:
     assert [(p.row, p.column) for p in refused.value.problems] == [(2, "county")]
 
 
+def test_a_township_officer_may_not_change_the_countys_list(world, tmp_path) -> None:
+    registers.import_file(
+        actor=world.zx_admin, name="employers", path=_write(tmp_path, "e.csv", EMPLOYERS_CSV)
+    )
+    renamed = _write(tmp_path, "r.csv", EMPLOYERS_CSV.replace("万州大酒店", "改名"))
+    with pytest.raises(registers.Refused) as refused:
+        registers.import_file(actor=world.zx_township, name="employers", path=renamed)
+    assert {p.column for p in refused.value.problems} == {"county"}
+    with pytest.raises(registers.Refused):
+        registers.import_file(
+            actor=world.zx_township, name="vacancies", path=_write(tmp_path, "v.csv", VACANCIES_CSV)
+        )
+    assert not Employer.objects.filter(name="改名").exists()
+
+
 def test_a_village_cadre_may_not_import_employers(world, tmp_path) -> None:
     from lnob.core.errors import NotFound
 

@@ -41,7 +41,7 @@ def plan(world, county):
 
 def test_a_cadre_links_the_job_found_to_the_measure(world, plan, client) -> None:
     case, measure, job, other = plan
-    keys = [key for key, _label in links.candidates(measure)]
+    keys = [key for key, _label in links.candidates(measure, world.zx_cadre1)]
     assert keys == [f"employment.spell:{job.pk}"]  # the neighbour's job is not the household's
     client.force_login(world.zx_cadre1)
     page = client.get(f"/monitoring/cases/{case.pk}/").content.decode()

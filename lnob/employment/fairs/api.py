@@ -21,7 +21,7 @@ from lnob.employment.models import Employer, Vacancy
 from lnob.registry.models import Person
 
 from . import selectors, services
-from .models import JobFair, Recruiter
+from .models import FairVacancy, JobFair, Recruiter
 
 router = Router(tags=["fairs"])
 
@@ -313,7 +313,9 @@ def register_attendee(request: HttpRequest, pk: int, body: AttendeeIn) -> Any:
         person = people.filter(id_number=body.id_number.strip().upper()).first() if body.id_number else None
     if person is None:
         raise NotFound(body.person or "id_number")
-    vacancies = list(Vacancy.objects.filter(pk__in=body.vacancies).select_related("employer"))
+    # only the fair's own vacancies: another county's is "not at the fair", title unsaid
+    at_fair = FairVacancy.objects.filter(recruiter__fair=fair, vacancy_id__in=body.vacancies)
+    vacancies = list(Vacancy.objects.filter(pk__in=at_fair.values("vacancy_id")).select_related("employer"))
     if len(vacancies) != len(set(body.vacancies)):
         missing = sorted(set(body.vacancies) - {v.pk for v in vacancies})
         raise DomainError("vacancies", missing[0], services.FairMsg.NOT_AT_FAIR)

@@ -296,7 +296,9 @@ def create_loan(request: HttpRequest, body: LoanIn) -> Any:
     person = _person(request, body.id_number)
     business = None
     if body.business is not None:
-        business = selectors.business_get(user=request.user, pk=body.business)
+        business = selectors.business_get(
+            user=request.user, pk=body.business, capability=Capability.MANAGE_EMPLOYMENT
+        )
     loan = services.loan_issue(
         actor=request.user,
         person=person,

@@ -377,7 +377,14 @@ def _owner_spells(ctx: Context, new: list[tuple[int, Business]]) -> list[Spell |
 
 
 def dump_businesses(user: Any) -> Iterator[tuple[Any, ...]]:
-    businesses = Business.objects.visible_to(user).select_related("entrepreneur__person")
+    from lnob.registry.models import Person
+
+    # the business's village is the user's; its owner must be too (the export names them by ID)
+    businesses = (
+        Business.objects.visible_to(user)
+        .filter(entrepreneur__person__in=Person.objects.visible_to(user))
+        .select_related("entrepreneur__person")
+    )
     for b in businesses.order_by("village_id", "name", "pk"):
         e = b.entrepreneur
         yield (

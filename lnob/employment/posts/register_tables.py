@@ -390,7 +390,14 @@ def _existing_row(
 
 
 def dump_agreements(user: Any) -> Iterator[tuple[Any, ...]]:
-    agreements = Agreement.objects.visible_to(user).order_by("post__village_id", "post__code", "start", "pk")
+    from lnob.registry.models import Person
+
+    # the post's village is the user's; the person must be too (a post may take a neighbour)
+    agreements = (
+        Agreement.objects.visible_to(user)
+        .filter(person__in=Person.objects.visible_to(user))
+        .order_by("post__village_id", "post__code", "start", "pk")
+    )
     for row in agreements.values_list(
         "person__id_number",
         "person__name",
@@ -482,8 +489,12 @@ def load_attendance(ctx: Context, rows: pl.DataFrame) -> None:
 
 
 def dump_attendance(user: Any) -> Iterator[tuple[Any, ...]]:
-    marks = Attendance.objects.visible_to(user).order_by(
-        "agreement__post__village_id", "agreement_id", "month"
+    from lnob.registry.models import Person
+
+    marks = (
+        Attendance.objects.visible_to(user)
+        .filter(agreement__person__in=Person.objects.visible_to(user))
+        .order_by("agreement__post__village_id", "agreement_id", "month")
     )
     yield from marks.values_list(
         "agreement__person__id_number", "agreement__person__name", "agreement__start", "month", "days_worked",

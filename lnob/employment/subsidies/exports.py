@@ -73,6 +73,7 @@ def bank_list(*, user: Any, year: int, area: int | None, fmt: str) -> tuple[byte
         fmt=fmt,
         sensitive=True,
         area=area,
+        fields=["id_number", "bank_account"],
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return data, f"transport-subsidies-{year}-bank-{stamp}.{fmt}"

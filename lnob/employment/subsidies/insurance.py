@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from lnob.areas.codes import Level, level_of, subtree_range
 from lnob.areas.models import Area
 from lnob.areas.roles import Capability
-from lnob.areas.scoping import can
+from lnob.areas.scoping import can, covers
 from lnob.core.errors import NotFound
 from lnob.employment.models import IN_WORK, Spell, SpellStatus
 from lnob.employment.services import county_of
@@ -105,7 +105,11 @@ class Differences:
 def differences(*, user: Any, area: int, quarter: dt.date) -> Differences:
     """The quarter's differences between the evidence and the ledger in an area (a village, a
     township or the county) the user edits; NotFound outside it. Six queries whatever the size."""
-    if not can(user, Capability.EDIT_REGISTRY, area):
+    # the evidence is personal (employers, contribution bases): only for those who may see
+    # personal fields in the whole area, and every listing is audited (below)
+    if not can(user, Capability.EDIT_REGISTRY, area) or not covers(
+        user, Capability.VIEW_SENSITIVE, area, level_of(area)
+    ):
         raise NotFound(area)
     lo, hi = subtree_range(area, level_of(area))
     first, last = _window(quarter)
@@ -160,6 +164,16 @@ def differences(*, user: Any, area: int, quarter: dt.date) -> Differences:
         for p, s in sorted(employed.items(), key=lambda kv: (homes[kv[0]].household.number, kv[0]))
         if p in homes
     ]
+    shown = sorted({row.person_id for row in [*not_in_ledger, *no_contributions]})
+    if shown:
+        from lnob.core.sensitive import log_access
+
+        log_access(
+            actor=user,
+            instance=Area.objects.get(code=area),
+            changes={"social_insurance": [quarter.isoformat(), f"{len(shown)} persons"]},
+            additional_data={"area": area, "fields": ["social_insurance"], "persons": shown},
+        )
     return Differences(quarter, area, not_in_ledger, no_contributions, len(insured))
 
 

@@ -231,6 +231,9 @@ def load_workshops(ctx: Context, rows: pl.DataFrame) -> None:
             )
             new.append((found, r["_row"]))
         else:
+            if not ctx.may(found.village_id):  # a workshop of another area is not the actor's to change
+                ctx.refuse_row(r["_row"], "name", r["name"], str(Msg.OUT_OF_SCOPE))
+                continue
             if r["recognised_on"] is not None and r["recognised_on"] != found.recognised_on:
                 ctx.refuse_row(
                     r["_row"], "recognised_on", r["recognised_on"], _("已登记车间的认定日期不能通过导入修改")
@@ -478,7 +481,10 @@ def dump_roster(user: Any) -> Iterator[tuple[Any, ...]]:
     workshops = list(workshops_visible(user).filter(area_in(user)).select_related("employer"))
     by_pk = {w.pk: w for w in workshops}
     spells = roster_spells(workshops, dt.date.min, dt.date.max)
-    ids = dict(Person.objects.filter(pk__in={r.person_id for r in spells}).values_list("pk", "id_number"))
+    # only the workers the user may see: a workshop in the user's village may employ others
+    visible = Person.objects.visible_to(user).filter(pk__in={r.person_id for r in spells})
+    ids = dict(visible.values_list("pk", "id_number"))
+    spells = [r for r in spells if r.person_id in ids]
     for r in sorted(
         spells,
         key=lambda r: (
@@ -626,8 +632,10 @@ def dump_claims(user: Any) -> Iterator[tuple[Any, ...]]:
     from .selectors import claims_visible
 
     claims = claims_visible(user).filter(workshop__in=Workshop.objects.filter(area_in(user)))
+    from lnob.registry.models import Person
+
     lines = (
-        ClaimLine.objects.filter(claim__in=claims)
+        ClaimLine.objects.filter(claim__in=claims, person__in=Person.objects.visible_to(user))
         .select_related("claim", "claim__workshop", "claim__workshop__employer", "person")
         .order_by(
             "claim__workshop__employer__credit_code",

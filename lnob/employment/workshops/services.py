@@ -395,7 +395,7 @@ def _record_spell(
                 idle.save(update_fields=["end"])
         other = ledger._overlapping(person, start, None)
         if other is not None:
-            raise ledger._overlap_error(other)
+            raise ledger.overlap_refusal(actor, other)
     with set_actor(actor):
         return Spell.objects.create(
             person=person,

@@ -402,8 +402,24 @@ def _claim_step(request: HttpRequest, claim: SubsidyClaim, context: dict[str, An
 @_found
 def claim_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     claim = selectors.claim_get(user=request.user, pk=pk)
-    if not claim.evidence:
+    # evidence is payroll and rosters (IDs, bank accounts): for those who run or sign off the
+    # claim or may see personal fields there, and every download is audited
+    workshop = claim.workshop
+    allowed = (
+        services.may_act(request.user, workshop)
+        or can(request.user, Capability.APPROVE_PAYMENTS, workshop.village_id)
+        or can(request.user, Capability.VIEW_SENSITIVE, workshop.village_id)
+    )
+    if not claim.evidence or not allowed:
         raise NotFound(pk)
+    from lnob.core.sensitive import log_access
+
+    log_access(
+        actor=request.user,
+        instance=claim,
+        changes={"evidence": [claim.evidence.name.rsplit("/", 1)[-1], "downloaded"]},
+        additional_data={"area": workshop.village_id, "fields": ["evidence"]},
+    )
     return FileResponse(
         claim.evidence.open("rb"), as_attachment=True, filename=claim.evidence.name.rsplit("/", 1)[-1]
     )

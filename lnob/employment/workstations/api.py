@@ -459,10 +459,13 @@ def station_visits(request: HttpRequest, pk: int) -> Any:
 def create_visit(request: HttpRequest, pk: int, body: VisitIn) -> Any:
     station, _level = selectors.station_get(user=request.user, pk=pk, run=True)
     employer = _employer(station, body.employer_code) if body.employer_code.strip() else None
-    persons = list(Person.objects.filter(pk__in=body.person_ids))
+    # only people of the station's roster on the day can be named: anyone else is "not on the
+    # roster", whether they exist or not
+    roster = {r.person_id for r in selectors.rosters([station], body.on)[station.pk]}
+    persons = list(Person.objects.filter(pk__in=set(body.person_ids) & roster))
     if len(persons) != len(set(body.person_ids)):
         missing = sorted(set(body.person_ids) - {p.pk for p in persons})[0]
-        raise DomainError("person_ids", missing, services.WMsg.NOT_ON_ROSTER)
+        raise DomainError("persons", missing, services.WMsg.NOT_ON_ROSTER)
     visit = services.visit_record(
         actor=request.user,
         station=station,

@@ -258,16 +258,22 @@ def placement_record(
         raise DomainError("monthly_wage", monthly_wage, Msg.NEGATIVE_WAGE)
     if employer.county_id != ledger.county_of(person_area(person.pk) or 0):
         raise NotFound(employer.pk)
+    # a migrant on the station's roster is the station's to follow, and a refusal may name their
+    # record; anyone else's is described in general words only. A placement ends a running job
+    # or spell out of work, never a public-welfare post or a business (the county's to end).
+    on_roster = person.pk in {r.person_id for r in selectors.rosters([station], start)[station.pk]}
     if close_open:
-        current = Spell.objects.filter(
-            person=person, full_time=True, end__isnull=True, start__lt=start
-        ).first()
+        current = (
+            Spell.objects.filter(person=person, full_time=True, end__isnull=True, start__lt=start)
+            .exclude(status__in=[SpellStatus.PUBLIC_WELFARE, SpellStatus.SELF_EMPLOYED])
+            .first()
+        )
         if current is not None:
             current.end = start - dt.timedelta(days=1)
             with set_actor(actor):
                 current.save(update_fields=["end"])
     if (other := ledger._overlapping(person, start, end)) is not None:
-        raise ledger._overlap_error(other)
+        raise ledger._overlap_error(other) if on_roster else ledger.overlap_refusal(actor, other)
     where = destination.strip() or f"{station.destination_province}{station.destination_city}"
     with set_actor(actor):
         spell = Spell.objects.create(
@@ -562,7 +568,7 @@ def visit_record(
         roster = {r.person_id for r in selectors.rosters([station], on)[station.pk]}
         stranger = next((p for p in named if p.pk not in roster), None)
         if stranger is not None:
-            raise DomainError("persons", stranger.name, WMsg.NOT_ON_ROSTER)
+            raise DomainError("persons", stranger.pk, WMsg.NOT_ON_ROSTER)  # never the name of a stranger
     count = len(named) if persons_met is None else persons_met
     if count < 0:
         raise DomainError("persons_met", count, Msg.NEGATIVE_AMOUNT)

@@ -183,7 +183,9 @@ def station_new(request: HttpRequest) -> HttpResponse:
     counties = _county_choices(request.user)
     if not counties:
         raise NotFound()
-    county = int(request.POST.get("county") or counties[0][0])
+    given = request.POST.get("county", "")
+    # only a county the user runs: another county's officers are never listed
+    county = next((code for code, _name in counties if str(code) == given), counties[0][0])
     form = StationForm(
         request.POST or None,
         counties=counties,

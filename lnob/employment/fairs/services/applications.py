@@ -85,7 +85,7 @@ def application_create(*, actor: Any, attendee: Attendee, vacancy: Vacancy, note
     fair = attendee.fair
     require_open(fair)
     if not FairVacancy.objects.filter(recruiter__fair=fair, vacancy=vacancy).exists():
-        raise DomainError("vacancy", vacancy.title, FairMsg.NOT_AT_FAIR)
+        raise DomainError("vacancy", vacancy.pk, FairMsg.NOT_AT_FAIR)
     if Application.objects.filter(attendee=attendee, vacancy=vacancy).exists():
         raise DomainError("vacancy", vacancy.title, FairMsg.APPLIED_ALREADY)
     return application_open(
