@@ -74,6 +74,11 @@ def test_the_township_sees_contributions_missing_from_the_ledger_and_jobs_withou
     assert [r.records[0].month_list for r in d.not_in_ledger] == ["5,6"]
     assert [(r.name, r.spell.employer.name) for r in d.no_contributions] == [("钱多", "华宏电子")]
     assert d.insured == 2  # 孙九 lives in 万州
+    from auditlog.models import LogEntry
+
+    seen = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=world.zx_township).get()
+    assert seen.additional_data["fields"] == ["social_insurance"]
+    assert len(seen.additional_data["persons"]) == 2  # the listing is audited with whom it showed
 
 
 def test_a_village_cadre_sees_their_village_only(world, evidence):

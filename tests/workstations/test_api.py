@@ -152,6 +152,7 @@ def test_a_placement_and_a_visit_through_the_api(officers, station, migrants, fa
         {"on": "2026-10-12", "visitors": "王海", "place": "宿舍", "person_ids": [migrants["孙伟"].pk]},
     )
     assert not_there.status_code == 422 and not_there.json()["detail"][0]["field"] == "persons"
+    assert not_there.json()["detail"][0]["value"] == str(migrants["孙伟"].pk)  # never a stranger's name
     assert Visit.objects.count() == 1
 
 

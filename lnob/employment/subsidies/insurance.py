@@ -164,7 +164,7 @@ def differences(*, user: Any, area: int, quarter: dt.date) -> Differences:
         for p, s in sorted(employed.items(), key=lambda kv: (homes[kv[0]].household.number, kv[0]))
         if p in homes
     ]
-    shown = sorted({row.person_id for row in [*not_in_ledger, *no_contributions]})
+    shown = sorted({r.person_id for r in not_in_ledger} | {r.person_id for r in no_contributions})
     if shown:
         from lnob.core.sensitive import log_access
 
