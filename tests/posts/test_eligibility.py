@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from lnob.employment.models import EmploymentPolicy
@@ -67,7 +68,7 @@ def test_the_household_status_is_the_one_on_the_start_date(world, people):
     assert _checks(people["chen"], day=D(2026, 6, 1), village=ZX_V2)[0].ok
 
 
-def _decide(household, kind, state, on):
+def _decide(household, kind, state, on, actor=None):
     """A monitoring decision on the household on `on`, as the case workflow records it."""
     at = timezone.make_aware(dt.datetime.combine(on, dt.time(10)))
     case = Case.objects.create(
@@ -75,7 +76,12 @@ def _decide(household, kind, state, on):
         due_on=on, closed_at=at,
     )  # fmt: skip
     CaseEvent.objects.create(
-        case=case, action="approve", from_state="township_reviewed", to_state=state, actor_id=1, comment="x"
+        case=case,
+        action="approve",
+        from_state="township_reviewed",
+        to_state=state,
+        actor=actor or get_user_model().objects.order_by("pk").first(),
+        comment="x",
     )
     CaseEvent.objects.filter(case=case).update(at=at)
 

@@ -238,7 +238,7 @@ def agreement_sign(
     if not can(actor, Capability.MANAGE_EMPLOYMENT, post.village_id):
         raise NotFound(post.pk)
     ledger._editable_person(actor, person)
-    post = Post.objects.select_for_update().select_related("village").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("village").get(pk=post.pk)
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one signing per person at a time
     if post.status != Post.Status.OPEN:
         raise DomainError("post", post.code, M.POST_CLOSED)
@@ -284,7 +284,7 @@ def agreement_end(*, actor: Any, agreement: Agreement, ended_on: dt.date, reason
     (policy reference §5): nothing ends it but this."""
     if not can(actor, Capability.MANAGE_EMPLOYMENT, agreement.post.village_id):
         raise NotFound(agreement.pk)
-    agreement = Agreement.objects.select_for_update().select_related("spell").get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update(of=("self",)).select_related("spell").get(pk=agreement.pk)
     if agreement.ended_on is not None:
         raise DomainError("ended_on", agreement.ended_on, str(M.ALREADY_ENDED).format(day=agreement.ended_on))
     if reason not in EndReason.values:

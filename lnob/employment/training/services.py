@@ -307,7 +307,9 @@ def enrolment_complete(*, actor: Any, enrolment: Enrolment, day: dt.date) -> Enr
     """The trainee completed the course (结业) on `day`: refused when they attended less than the
     rule's share of the scheduled days (offline) or class hours (online)."""
     _managed(actor, enrolment.course)
-    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
+    )
     _completion_check(enrolment, day)
     enrolment.completed_on = day
     with set_actor(actor):
@@ -361,7 +363,9 @@ def certificate_record(
 ) -> Enrolment:
     """The certificate a completed trainee earned (kind, number, date of issue), once."""
     _managed(actor, enrolment.course)
-    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
+    )
     if enrolment.completed_on is None:
         raise DomainError("certificate_number", number, TMsg.NOT_COMPLETED)
     if enrolment.certificate_number:
@@ -404,7 +408,9 @@ def allowance_pay(
 ) -> AllowancePayment:
     """Record a payment of the living allowance: never more than is still owed."""
     _managed(actor, enrolment.course, Capability.APPROVE_PAYMENTS)
-    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
+    )
     reference = _required(reference=reference)["reference"]
     due = allowance.due_for(enrolment)
     if due.rule is None:

@@ -328,7 +328,12 @@ def claim_create(
 
 
 def _locked(claim: SubsidyClaim) -> SubsidyClaim:
-    locked = SubsidyClaim.objects.select_for_update().select_related("workshop").filter(pk=claim.pk).first()
+    locked = (
+        SubsidyClaim.objects.select_for_update(of=("self",))
+        .select_related("workshop")
+        .filter(pk=claim.pk)
+        .first()
+    )
     if locked is None:
         raise NotFound(claim.pk)
     return locked

@@ -461,7 +461,7 @@ def worker_leave(*, actor: Any, workshop: Workshop, spell_id: int, end: dt.date)
     if not may_act(actor, workshop):
         raise NotFound(workshop.pk)
     spell = roster_spell(workshop, spell_id)
-    spell = Spell.objects.select_for_update().select_related("person").get(pk=spell.pk)
+    spell = Spell.objects.select_for_update(of=("self",)).select_related("person").get(pk=spell.pk)
     if spell.end is not None:
         raise DomainError("end", spell.end, M.SPELL_ENDED)
     if end < spell.start:

@@ -182,7 +182,12 @@ def station_update(
     *, actor: Any, station: Workstation, officers: Iterable[Any] | None = None, **changes: Any
 ) -> Workstation:
     """Change a station's particulars, its officers, or close it (`closed_on`)."""
-    locked = Workstation.objects.select_for_update().select_related("county").filter(pk=station.pk).first()
+    locked = (
+        Workstation.objects.select_for_update(of=("self",))
+        .select_related("county")
+        .filter(pk=station.pk)
+        .first()
+    )
     if locked is None or not can(actor, Capability.MANAGE_EMPLOYMENT, locked.county_id):
         raise NotFound(station.pk)
     allowed = {*STATION_TEXT_FIELDS, "opened_on", "closed_on"}

@@ -102,7 +102,7 @@ def _step(actor: Any, application: Application, action: str) -> Application:
     """The application locked for `action`, which must be its next step; the actor must keep the
     person's ledger."""
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .filter(pk=application.pk)
         .select_related("vacancy__employer", "attendee__fair", "person")
         .first()
