@@ -148,10 +148,6 @@ def _run(folder: Path, persons: int, repeat: int, sample: int) -> dict[str, Any]
     from lnob.measures.refresh import figures_refresh
 
     call_command("migrate", verbosity=0)  # a database prepared by an older version catches up (not timed)
-    # the API as mounted at /api/v1/measures; until lnob/api/api.py mounts it, the tests' URLs do
-    from django.conf import settings
-
-    settings.ROOT_URLCONF = "tests.measures.urls"
     as_of = dt.date.fromisoformat((folder / "as_of").read_text())
     month = as_of.replace(day=1)
     started = time.perf_counter()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lnob.employment.loans",
     "lnob.employment.subsidies",
     "lnob.measures",
+    "lnob.matching",
     "lnob.web",
 ]
 

@@ -17,5 +17,6 @@ urlpatterns = [
     ],
     path("employment/", include("lnob.employment.urls")),
     *([path("measures/", include("lnob.measures.urls"))] if apps.is_installed("lnob.measures") else []),
+    *([path("matching/", include("lnob.matching.urls"))] if apps.is_installed("lnob.matching") else []),
     path("", include("lnob.web.urls")),
 ]

@@ -64,6 +64,7 @@ def seed_again() -> None:
         "lnob.monitoring.migrations.0002_seed_policy",
         "lnob.monitoring.migrations.0004_seed_rules",
         "lnob.employment.subsidies.migrations.0002_seed_transport_rules",
+        "lnob.matching.migrations.0002_seed_rule",
     ):
         importlib.import_module(module).seed(apps, None)
 

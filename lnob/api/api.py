@@ -241,3 +241,8 @@ if _apps.is_installed("lnob.measures"):
     from lnob.measures.api import router as measures
 
     api.add_router("/v1/measures", measures)
+
+if _apps.is_installed("lnob.matching"):
+    from lnob.matching.api import router as matching
+
+    api.add_router("/v1/matching", matching)

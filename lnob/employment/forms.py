@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lnob.registry.choices import Sex
 from lnob.web.forms import DATE, DomainErrorFormMixin, blank
 
 from .models import Channel, Location, Physical, SpellStatus
@@ -53,4 +54,11 @@ class VacancyForm(DomainErrorFormMixin, forms.Form):
     physical = forms.ChoiceField(label=_("体力要求"), choices=Physical.choices, initial=Physical.MEDIUM)
     home_based = forms.BooleanField(label=_("可居家就业"), required=False)
     housing = forms.BooleanField(label=_("提供住宿"), required=False)
+    sex_required = forms.ChoiceField(
+        label=_("性别要求"),
+        choices=[("", _("不限")), *Sex.choices],
+        required=False,
+        help_text=_("仅限法律规定的情形（如女职工禁忌从事的劳动），并须写明依据"),
+    )
+    requirement_reason = forms.CharField(label=_("性别要求的法律依据"), max_length=200, required=False)
     start = forms.DateField(label=_("到岗日期"), widget=DATE)

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lnob.areas.models import Area
+from lnob.registry.choices import Sex
 from lnob.registry.models import Person
 
 
@@ -180,6 +181,11 @@ class Vacancy(models.Model):
     )
     home_based = models.BooleanField(_("可居家就业"), default=False)
     housing = models.BooleanField(_("提供住宿"), default=False)
+    # a lawful requirement of sex (work the law keeps from women, say: 女职工劳动保护特别规定),
+    # recorded with its legal basis. Job matching reads no other protected attribute of a seeker,
+    # and this one only where a vacancy records it (docs/matching.md, "Fairness").
+    sex_required = models.CharField(_("性别要求"), max_length=1, choices=Sex.choices, blank=True)
+    requirement_reason = models.CharField(_("性别要求的法律依据"), max_length=200, blank=True)
     start = models.DateField(_("到岗日期"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -194,6 +200,10 @@ class Vacancy(models.Model):
                 condition=Q(wage_min__gte=0) & Q(wage_max__gte=F("wage_min")), name="vacancy_wages"
             ),
             models.CheckConstraint(condition=Q(age_max__gte=F("age_min")), name="vacancy_ages"),
+            models.CheckConstraint(
+                condition=Q(sex_required="") | ~Q(requirement_reason=""),
+                name="vacancy_sex_requirement_reason",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -59,7 +59,8 @@ class Rule:
         return str(self.row.source)
 
 
-def _covers(region: int, code: int) -> bool:
+def covers(region: int, code: int) -> bool:
+    """A rule set for `region` (an area code; 0: the national default) applies at area `code`."""
     if region == 0:
         return True
     lo, hi = subtree_range(region, level_of(region))
@@ -73,7 +74,7 @@ def rule_for(kind: str, area_code: int, day: dt.date) -> Rule:
     rows = [
         row
         for row in EmploymentPolicy.objects.filter(kind=kind, active=True, effective_from__lte=day)
-        if _covers(row.area_code, area_code)
+        if covers(row.area_code, area_code)
     ]
     if not rows:
         raise DomainError(

@@ -21,6 +21,7 @@ from lnob.areas.roles import Capability
 from lnob.areas.scoping import scope_ranges
 from lnob.core.errors import Msg
 from lnob.exchange.schema import YES_NO, Column, Kind, Table, _employment
+from lnob.registry.choices import Sex
 
 from .models import Employer, Vacancy
 from .registers import Context, Register, register_table
@@ -173,6 +174,24 @@ VACANCIES = Table(
         Column("physical", "体力要求", Kind.CODE, False, "medium", codes=_employment("Physical")),
         Column("home_based", "可居家就业", Kind.BOOL, False, "否", YES_NO),
         Column("housing", "提供住宿", Kind.BOOL, False, "是", YES_NO),
+        Column(
+            "sex_required",
+            "性别要求",
+            Kind.CODE,
+            False,
+            "",
+            "仅限法律规定的情形；不填为不限",
+            codes=lambda: [(str(v), str(lab)) for v, lab in Sex.choices],
+        ),
+        Column(
+            "requirement_reason",
+            "性别要求的法律依据",
+            Kind.TEXT,
+            False,
+            "",
+            "有性别要求时必填",
+            max_length=200,
+        ),
         Column("start", "到岗日期", Kind.DATE, True, "2026-12-01"),
         Column(
             "status",
@@ -188,11 +207,11 @@ VACANCIES = Table(
 
 _VACANCY_FIELDS = (
     "headcount", "location", "destination", "wage_min", "wage_max", "age_min", "age_max", "skills",
-    "certificates", "physical", "home_based", "housing", "status",
+    "certificates", "physical", "home_based", "housing", "sex_required", "requirement_reason", "status",
 )  # fmt: skip
 _DEFAULTS: dict[str, Any] = {
     "destination": "", "age_min": 16, "age_max": 60, "skills": "", "certificates": "", "physical": "medium",
-    "home_based": False, "housing": False, "status": "open",
+    "home_based": False, "housing": False, "sex_required": "", "requirement_reason": "", "status": "open",
 }  # fmt: skip
 
 
@@ -234,6 +253,13 @@ def load_vacancies(ctx: Context, rows: pl.DataFrame) -> None:
         "age_min",
         _("最低年龄不能高于最高年龄"),
     )
+    ctx.refuse(
+        rows.filter(
+            (pl.col("sex_required") != "") & (pl.col("requirement_reason").str.strip_chars() == "")
+        ).select("_row", pl.col("requirement_reason").alias("value")),
+        "requirement_reason",
+        _("性别要求须写明法律依据，否则不得限制性别"),
+    )
     if ctx.problems:
         return
     existing = {
@@ -270,8 +296,8 @@ def dump_vacancies(user: Any) -> Iterator[tuple[Any, ...]]:
     vacancies = Vacancy.objects.filter(employer__county_id__in=counties)
     yield from vacancies.order_by("employer__credit_code", "start", "title").values_list(
         "employer__credit_code", "title", "headcount", "location", "destination", "wage_min", "wage_max",
-        "age_min", "age_max", "skills", "certificates", "physical", "home_based", "housing", "start",
-        "status",
+        "age_min", "age_max", "skills", "certificates", "physical", "home_based", "housing",
+        "sex_required", "requirement_reason", "start", "status",
     )  # fmt: skip
 
 

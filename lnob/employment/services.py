@@ -19,6 +19,7 @@ from lnob.areas.models import Area
 from lnob.areas.roles import Capability
 from lnob.areas.scoping import can
 from lnob.core.errors import DomainError, Msg, NotFound
+from lnob.registry.choices import Sex
 from lnob.registry.models import Person
 from lnob.registry.selectors import person_area, today
 
@@ -30,7 +31,9 @@ def county_of(code: int) -> int:
     return subtree_range(code, Level.COUNTY)[0]
 
 
-def _editable_person(actor: Any, person: Person) -> None:
+def check_editable_person(actor: Any, person: Person) -> None:
+    """NotFound unless the actor may edit the registry where the person lives now (every write to
+    a person's ledger, in any channel, checks this first)."""
     area = person_area(person.pk)
     if area is None or not can(actor, Capability.EDIT_REGISTRY, area):
         raise NotFound(person.pk)
@@ -63,7 +66,7 @@ def employer_check(*, county_code: int, credit_code: str, name: str) -> str:
     return code
 
 
-def _overlapping(
+def overlapping_spell(
     person: Person, start: dt.date, end: dt.date | None, exclude: int | None = None
 ) -> Spell | None:
     """The person's first full-time spell that shares a day with [start, end] (end None: open)."""
@@ -80,11 +83,13 @@ def overlap_refusal(actor: Any, other: Spell) -> DomainError:
     those who may see the person in the registry, in general words to anyone else (a workshop
     manager or a workstation officer must not learn someone's record by trying an ID number)."""
     if Person.objects.visible_to(actor).filter(pk=other.person_id).exists():
-        return _overlap_error(other)
+        return overlap_error(other)
     return DomainError("start", "", Msg.OVERLAP_HIDDEN)
 
 
-def _overlap_error(other: Spell) -> DomainError:
+def overlap_error(other: Spell) -> DomainError:
+    """The refusal for a full-time spell overlapping `other`, naming its status and dates: for
+    those who may see the person (overlap_refusal says when)."""
     until = other.end.isoformat() if other.end else _("至今")
     return DomainError(
         "start",
@@ -117,7 +122,7 @@ def spell_record(
     full-time spells of a person never overlap; a part-time one may run beside another.
     `close_open`: a change of status, so the person's open full-time spell that began earlier ends
     the day before this one begins."""
-    _editable_person(actor, person)
+    check_editable_person(actor, person)
     # one writer per person at a time: two cadres recording at once cannot both slip in
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if status not in SpellStatus.values:
@@ -156,8 +161,8 @@ def spell_record(
             current.end = start - dt.timedelta(days=1)
             with set_actor(actor):
                 current.save(update_fields=["end"])
-    if full_time and (other := _overlapping(person, start, end)) is not None:
-        raise _overlap_error(other)
+    if full_time and (other := overlapping_spell(person, start, end)) is not None:
+        raise overlap_error(other)
     with set_actor(actor):
         return Spell.objects.create(
             person=person,
@@ -178,7 +183,7 @@ def spell_record(
 @transaction.atomic
 def spell_close(*, actor: Any, spell: Spell, end: dt.date) -> Spell:
     """The spell ends on `end` (the last day of that status)."""
-    _editable_person(actor, spell.person)
+    check_editable_person(actor, spell.person)
     spell = Spell.objects.select_for_update().get(pk=spell.pk)
     if spell.end is not None:
         raise DomainError("end", spell.end, _("这条记录已经结束"))
@@ -199,7 +204,7 @@ def round_confirm(*, actor: Any, person: Person, month: dt.date) -> RoundCheck:
     spell. Confirming twice in a month changes nothing."""
     from .selectors import current_spells, reference_day
 
-    _editable_person(actor, person)
+    check_editable_person(actor, person)
     month = month.replace(day=1)
     if month > today():
         raise DomainError("month", month, Msg.IN_FUTURE)
@@ -233,6 +238,8 @@ def vacancy_create(
     physical: str = "medium",
     home_based: bool = False,
     housing: bool = False,
+    sex_required: str = "",
+    requirement_reason: str = "",
 ) -> Vacancy:
     """Places an employer of the actor's county offers. Refused with the reason: no places, a
     negative or reversed wage range, an age range with its minimum above its maximum."""
@@ -240,7 +247,8 @@ def vacancy_create(
         raise NotFound(employer.pk)
     vacancy_check(
         title=title, headcount=headcount, location=location, wage_min=wage_min, wage_max=wage_max,
-        age_min=age_min, age_max=age_max, physical=physical,
+        age_min=age_min, age_max=age_max, physical=physical, sex_required=sex_required,
+        requirement_reason=requirement_reason,
     )  # fmt: skip
     with set_actor(actor):
         return Vacancy.objects.create(
@@ -248,6 +256,7 @@ def vacancy_create(
             destination=destination.strip(), wage_min=wage_min, wage_max=wage_max, age_min=age_min,
             age_max=age_max, skills=skills.strip(), certificates=certificates.strip(), physical=physical,
             home_based=home_based, housing=housing, start=start, created_by=actor,
+            sex_required=sex_required, requirement_reason=requirement_reason.strip(),
         )  # fmt: skip
 
 
@@ -274,8 +283,11 @@ def vacancy_check(
     age_min: int,
     age_max: int,
     physical: str,
+    sex_required: str = "",
+    requirement_reason: str = "",
 ) -> None:
-    """The rules for a vacancy, whoever posts it (the county, a job fair, a workstation)."""
+    """The rules for a vacancy, whoever posts it (the county, a job fair, a workstation). A
+    requirement of sex is lawful only with its legal basis recorded (docs/matching.md)."""
     if not title.strip():
         raise DomainError("title", title, Msg.REQUIRED)
     if headcount <= 0:
@@ -290,3 +302,9 @@ def vacancy_check(
         raise DomainError("wage_max", wage_max, str(Msg.WAGE_RANGE).format(low=wage_min))
     if age_min > age_max:
         raise DomainError("age_min", age_min, str(Msg.AGE_RANGE).format(high=age_max))
+    if sex_required and sex_required not in Sex.values:
+        raise DomainError("sex_required", sex_required, Msg.UNKNOWN_CODE)
+    if sex_required and not requirement_reason.strip():
+        raise DomainError(
+            "requirement_reason", requirement_reason, _("性别要求须写明法律依据，否则不得限制性别")
+        )

@@ -154,4 +154,9 @@ SECTIONS = (
         ("subsidies.insured", _("参加社会保险人数")),
         ("subsidies.insured_not_in_ledger", _("参保但未登记就业")),
     )),
+    Section("matching", _("岗位匹配与推荐"), (
+        ("matching.referrals_month", _("本月推荐人次")),
+        ("matching.hires_month", _("本月推荐上岗")),
+        ("matching.households_with_worker", _("经推荐有人就业的家庭")),
+    )),
 )  # fmt: skip

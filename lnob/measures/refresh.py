@@ -275,12 +275,12 @@ def _monitored(county_code: int, as_of: dt.date) -> pl.DataFrame:
     """Households monitored on the day: the monitoring dashboard's rule (the latest decision by
     that day keeps them monitored), over the county's cases closed by then."""
     from lnob.monitoring.models import Case
-    from lnob.monitoring.selectors import _monitored_case_ids
+    from lnob.monitoring.selectors import monitored_case_ids
 
     lo, hi = subtree_range(county_code, Level.COUNTY)
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone())
     cases = Case.objects.filter(village_id__gte=lo, village_id__lt=hi, closed_at__lt=end)
-    ids = set(_monitored_case_ids(cases))
+    ids = set(monitored_case_ids(cases))
     households = [h for pk, h in cases.values_list("pk", "household_id") if pk in ids]
     return pl.DataFrame({"household_id": households}, schema={"household_id": pl.Int64})
 

@@ -251,7 +251,7 @@ def worklist(*, user: Any, mine: bool = False, overdue: bool = False, state: str
 # -- the county dashboard -------------------------------------------------------------------------
 
 
-def _monitored_case_ids(cases: QuerySet[Any]) -> list[int]:
+def monitored_case_ids(cases: QuerySet[Any]) -> list[int]:
     """The approved identification case of each household whose latest decision keeps it
     monitored (not eliminated, not re-marked), in one pass over the decisions."""
     from .models import CaseState
@@ -288,7 +288,7 @@ def dashboard(*, user: Any, months: int = 12) -> dict[str, Any]:
     today = timezone.localdate()
     leads = Lead.objects.visible_to(user)
     cases = Case.objects.visible_to(user)
-    monitored = cases.filter(pk__in=_monitored_case_ids(cases))
+    monitored = cases.filter(pk__in=monitored_case_ids(cases))
     names = {c.code: c.name_zh for c in MonitoringCategory.objects.all()}
     by_category = [
         {"code": row["category_id"], "name": names.get(row["category_id"], row["category_id"]), "n": row["n"]}

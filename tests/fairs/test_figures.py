@@ -90,7 +90,7 @@ def test_a_monitored_household_counts_as_poor_from_its_approval(world, household
 
     from django.utils import timezone
 
-    from lnob.employment.fairs.households import poor_on
+    from lnob.employment.selectors import poor_on
     from lnob.monitoring.models import Case
 
     ordinary = head(households["v2"])

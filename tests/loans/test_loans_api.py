@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from django.test import Client
 
 from lnob.core.models import ApiToken
@@ -14,7 +13,6 @@ from lnob.employment.loans.models import Loan
 from tests.loans.helpers import head, valid_code
 from tests.personas import ZX_V1
 
-pytestmark = pytest.mark.urls("tests.loans.urls")
 API = "/api/v1/employment/loans"
 
 

@@ -13,7 +13,6 @@ from lnob.measures.refresh import figures_refresh
 from tests.measures.conftest import MONTH
 from tests.personas import ZX, ZX_TOWN, ZX_V1
 
-pytestmark = pytest.mark.urls("tests.measures.urls")
 API = "/api/v1/measures/employment"
 
 

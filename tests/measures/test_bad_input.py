@@ -16,7 +16,6 @@ from lnob.measures.models import AreaFigure, FigureRun
 from lnob.measures.refresh import Msg
 from tests.personas import ZX
 
-pytestmark = pytest.mark.urls("tests.measures.urls")
 URL = "/measures/employment/"
 API = "/api/v1/measures/employment"
 

@@ -13,7 +13,6 @@ from tests.measures.conftest import MONTH
 from tests.personas import WZ, WZ_V1, ZX, ZX_TOWN, ZX_V1, ZX_V2
 
 URL = "/measures/employment/"
-pytestmark = pytest.mark.urls("tests.measures.urls")
 
 
 def login(user: Any) -> Client:

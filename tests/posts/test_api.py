@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.test import Client
 
 from lnob.employment.posts.models import Agreement, Attendance
 from tests.personas import ZX_V1
 
-pytestmark = pytest.mark.urls("tests.posts.api_urls")
 API = "/api/v1/employment/posts"
 D = dt.date
 

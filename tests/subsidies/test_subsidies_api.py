@@ -16,7 +16,6 @@ from lnob.registry.selectors import today
 from tests.personas import ZX, ZX_V2
 from tests.subsidies.conftest import YEAR, work
 
-pytestmark = pytest.mark.urls("tests.subsidies.api_urls")
 D = dt.date
 API = "/api/v1/employment/subsidies"
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from lnob.registry import services as registry
 from tests.personas import ZX_TOWN, person
 
 from .conftest import END, START, login
 
-pytestmark = pytest.mark.urls("tests.training.api_urls")
 BASE = "/api/v1/employment/training"
 
 

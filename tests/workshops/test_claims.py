@@ -60,7 +60,7 @@ def test_a_worker_not_on_the_roster_or_months_not_worked_are_refused(world, reco
     assert "不在该车间的工人名册上" in str(refused.value.message)
     assert outsider.id_number not in str(refused.value.value)
 
-    leaver = {r.person_id: r.spell_id for r in roster(recognised, D(2026, 3, 31))}[workers[1].pk]
+    leaver = {r.person_id: r.spell_id for r in roster(recognised, D(2026, 3, 31), viewer=None)}[workers[1].pk]
     services.worker_leave(actor=manager, workshop=recognised, spell_id=leaver, end=D(2026, 3, 31))
     with pytest.raises(DomainError) as too_many:
         _claim(manager, recognised, lines=[LineIn(workers[1].id_number, 6)])

@@ -25,7 +25,7 @@ def _wz() -> Area:
 def _leave(world, shop, people, end):
     from lnob.employment.workshops.selectors import roster
 
-    spells = {r.person_id: r.spell_id for r in roster(shop, end)}
+    spells = {r.person_id: r.spell_id for r in roster(shop, end, viewer=None)}
     for p in people:
         services.worker_leave(actor=world.wz_admin, workshop=shop, spell_id=spells[p.pk], end=end)
 

@@ -185,7 +185,8 @@ def test_the_list_and_the_page_do_not_query_per_row(world, staffed):
         )
     assert _queries(c, "/employment/workshops/") == list_before
     assert _queries(c, f"/employment/workshops/{staffed.pk}/") == page_before
-    assert list_before <= 14 and page_before <= 14, (list_before, page_before)
+    # the page asks once more than the list: which of the workers the viewer may see by name
+    assert list_before <= 14 and page_before <= 15, (list_before, page_before)
 
 
 @pytest.mark.parametrize("user", ["wz_cadre", "zx_auditor"])

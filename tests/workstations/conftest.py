@@ -26,22 +26,6 @@ FACTORY = "91441900MA4W123409"  # a Dongguan factory's unified social credit cod
 SHOES = "91441900MA4W12000"  # 17 characters: the check digit is computed in `shoes`
 
 
-def _mount_api() -> None:
-    """Mount the workstations' router on /api/v1 until the lead mounts it in lnob/api/api.py
-    (once mounted there, this does nothing)."""
-    from lnob.api.api import api
-    from lnob.employment.workstations.api import router
-
-    def mounted(routers: Any) -> bool:
-        return any(r is router or mounted(getattr(r, "_routers", [])) for _p, r in routers)
-
-    if not mounted(api._routers):
-        api.add_router("/v1/employment/workstations", router)
-
-
-_mount_api()
-
-
 def login(user: Any) -> Client:
     c = Client()
     c.force_login(user)

@@ -23,9 +23,9 @@ import polars as pl
 from django.db.models import Count, Q, Sum
 
 from lnob.areas.codes import Level, subtree_range
+from lnob.employment.selectors import poor_on
 from lnob.measures.providers import SCHEMA, empty
 
-from .households import poor_on
 from .models import Application, Attendee, FairStatus, FairVacancy, JobFair, Recruiter, Source, State
 
 

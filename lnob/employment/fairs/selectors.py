@@ -18,8 +18,8 @@ from lnob.areas.roles import Capability
 from lnob.areas.scoping import area_q, can, scope_ranges
 from lnob.core.errors import NotFound
 from lnob.employment.models import Vacancy
+from lnob.employment.selectors import poor_on
 
-from .households import poor_on
 from .models import Application, Attendee, FairVacancy, JobFair, Recruiter, State
 
 

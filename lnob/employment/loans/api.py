@@ -238,14 +238,14 @@ def list_businesses(request: HttpRequest, village: int | None = None, status: st
     if status:
         rows = rows.filter(status=status)
     businesses = list(rows)
-    jobs = selectors.jobs_of(businesses, today())
+    jobs = selectors.jobs_of(businesses, today(), viewer=request.user)
     return [_business_out(b, jobs[b.pk]) for b in businesses]
 
 
 @router.get("/businesses/{pk}", response=BusinessOut)
 def get_business(request: HttpRequest, pk: int) -> Any:
     b = selectors.business_get(user=request.user, pk=pk)
-    return _business_out(b, selectors.jobs_of([b], today())[b.pk])
+    return _business_out(b, selectors.jobs_of([b], today(), viewer=request.user)[b.pk])
 
 
 @router.post("/businesses", response={201: CreatedOut})

@@ -97,7 +97,7 @@ def village_figures(county_code: int, month_end: dt.date) -> pl.DataFrame:
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=month_end))
         .exclude(status=BusinessStatus.SUSPENDED)
     )
-    jobs = jobs_of(businesses, month_end)
+    jobs = jobs_of(businesses, month_end, viewer=None)
     for business in businesses:
         add(business.village_id, "businesses")
         add(business.village_id, "jobs_created", jobs[business.pk].total)

@@ -23,12 +23,12 @@ from auditlog.context import set_actor
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lnob.areas.codes import Level, level_of, subtree_range
+from lnob.areas.codes import Level, level_of
 from lnob.areas.models import Area
 from lnob.areas.roles import Capability
 from lnob.core.errors import DomainError, Msg
 from lnob.employment.models import Employer, EmploymentPolicy, Location, Spell, SpellStatus
-from lnob.employment.policy import Rule, parse_params
+from lnob.employment.policy import Rule, covers, parse_params
 from lnob.employment.registers import Context, Register, register_table
 from lnob.employment.services import county_of
 from lnob.exchange.schema import YES_NO, Column, Kind, Table
@@ -448,7 +448,7 @@ class _Rules:
             fits = [
                 r
                 for r in self.rows
-                if r.kind == kind and r.effective_from <= day and self._covers(r.area_code, area)
+                if r.kind == kind and r.effective_from <= day and covers(r.area_code, area)
             ]
             best = max(
                 fits,
@@ -457,13 +457,6 @@ class _Rules:
             )
             self.cache[key] = None if best is None else Rule(best, parse_params(kind, best.params))
         return self.cache[key]
-
-    @staticmethod
-    def _covers(region: int, code: int) -> bool:
-        if region == 0:
-            return True
-        lo, hi = subtree_range(region, level_of(region))
-        return lo <= code < hi
 
 
 _LOAN_FIELDS = (

@@ -26,6 +26,7 @@ from lnob.areas.roles import Capability
 from lnob.core.errors import NotFound
 from lnob.employment.models import Spell, SpellStatus
 from lnob.employment.policy import Rule
+from lnob.registry.models import Person
 
 from .households import household_groups, is_poor
 from .models import (
@@ -140,19 +141,24 @@ def overdue_loans(*, user: Any, day: dt.date) -> QuerySet[Loan]:
 @dataclass
 class Jobs:
     """The jobs a business creates on a day: people in the ledger working for it, of whom from
-    out-of-poverty or monitored households, and the others it declared (not in this registry)."""
+    out-of-poverty or monitored households, and the others it declared (not in this registry).
+    For a viewer, `workers` holds only the spells of people the viewer may see in the registry;
+    the others are `outside` (a count: they are not named), and still in `total` and `poor`."""
 
     workers: list[Spell]
     poor: set[int]  # person ids
     other: int
+    outside: int = 0  # people in the ledger working there whom the viewer may not see
 
     @property
     def total(self) -> int:
-        return len({s.person_id for s in self.workers}) + self.other
+        return len({s.person_id for s in self.workers}) + self.outside + self.other
 
 
-def jobs_of(businesses: list[Business], day: dt.date) -> dict[int, Jobs]:
-    """Business id -> its jobs on `day`, in three queries whatever the number of businesses."""
+def jobs_of(businesses: list[Business], day: dt.date, *, viewer: Any) -> dict[int, Jobs]:
+    """Business id -> its jobs on `day`, in a few queries whatever the number of businesses.
+    `viewer`: the user the workers are shown to (only those of the viewer's areas are named, the
+    others counted); None for figures that name nobody."""
     employers = {b.employer_id: b.pk for b in businesses if b.employer_id is not None}
     spells = list(
         Spell.objects.filter(employer_id__in=list(employers), status=SpellStatus.EMPLOYED, start__lte=day)
@@ -160,14 +166,28 @@ def jobs_of(businesses: list[Business], day: dt.date) -> dict[int, Jobs]:
         .select_related("person")
         .order_by("start", "pk")
     )
-    groups = household_groups([s.person_id for s in spells], day) if spells else {}
+    people = {s.person_id for s in spells}
+    groups = household_groups(people, day) if spells else {}
+    named = people if viewer is None or not people else _visible_people(viewer, people)
     out = {b.pk: Jobs([], set(), b.other_jobs) for b in businesses}
+    hidden: dict[int, set[int]] = {b.pk: set() for b in businesses}
     for spell in spells:
-        jobs = out[employers[spell.employer_id]]  # type: ignore[index]
-        jobs.workers.append(spell)
+        business = employers[spell.employer_id]  # type: ignore[index]
+        jobs = out[business]
+        if spell.person_id in named:
+            jobs.workers.append(spell)
+        else:
+            hidden[business].add(spell.person_id)
         if is_poor(groups.get(spell.person_id, set())):
             jobs.poor.add(spell.person_id)
+    for pk, ids in hidden.items():
+        out[pk].outside = len(ids)
     return out
+
+
+def _visible_people(viewer: Any, people: set[int]) -> set[int]:
+    """Those of `people` the viewer may see in the registry (of a household of their areas)."""
+    return set(Person.objects.visible_to(viewer).filter(pk__in=list(people)).values_list("pk", flat=True))
 
 
 def limits_shown(area: int, day: dt.date) -> list[tuple[str, Rule | None]]:
@@ -191,7 +211,7 @@ def summary(*, user: Any, day: dt.date) -> dict[str, Any]:
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
         .exclude(status=BusinessStatus.SUSPENDED)
     )
-    jobs = jobs_of(businesses, day)
+    jobs = jobs_of(businesses, day, viewer=None)
     loans = Loan.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
     totals = loans.aggregate(n=Count("pk"), amount=Sum("amount"))
     return {

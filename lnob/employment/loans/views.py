@@ -124,7 +124,7 @@ def entrepreneur_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entrepreneur = selectors.entrepreneur_get(user=request.user, pk=pk)
     businesses = list(selectors.businesses_visible(request.user).filter(entrepreneur=entrepreneur))
     loans = selectors.loans_visible(request.user).filter(person=entrepreneur.person)
-    jobs = selectors.jobs_of(businesses, today())
+    jobs = selectors.jobs_of(businesses, today(), viewer=request.user)
     return render(
         request,
         "loans/entrepreneur_detail.html",
@@ -178,7 +178,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
     if village.isdigit():
         rows = rows.filter(village_id=int(village))
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    jobs = selectors.jobs_of(list(page.object_list), today())
+    jobs = selectors.jobs_of(list(page.object_list), today(), viewer=request.user)
     return render(
         request,
         "loans/business_list.html",
@@ -197,7 +197,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
 @scoped
 def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
     business = selectors.business_get(user=request.user, pk=pk)
-    jobs = selectors.jobs_of([business], today())[business.pk]
+    jobs = selectors.jobs_of([business], today(), viewer=request.user)[business.pk]
     return render(
         request,
         "loans/business_detail.html",

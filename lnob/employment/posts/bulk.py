@@ -4,7 +4,7 @@ as the one-at-a-time services, read and written in bulk.
 Signing many agreements writes their ledger spells the way `spell_record(close_open=True)` does
 for one: the person's open full-time spell that began earlier ends the day before, and a spell
 that would overlap another full-time spell of the person is refused with the ledger's own
-message (lnob.employment.services._overlap_error). Nothing is written unless every item passes.
+message (lnob.employment.services.overlap_error). Nothing is written unless every item passes.
 """
 
 from __future__ import annotations
@@ -229,7 +229,7 @@ def _spell_for(plan: AgreementPlan, spells: list[Spell], item: NewAgreement) -> 
     if other is not None:
         if closing is not None:  # undo: nothing of a refused item is kept
             closing[0].end = closing[1]
-        error = ledger._overlap_error(other)
+        error = ledger.overlap_error(other)
         plan.problems.append((item.row, "start", item.start, str(error.message)))
         return None
     if open_before is not None:

@@ -237,7 +237,7 @@ def agreement_sign(
     person the rule does not allow, naming the criterion failed (eligibility.py)."""
     if not can(actor, Capability.MANAGE_EMPLOYMENT, post.village_id):
         raise NotFound(post.pk)
-    ledger._editable_person(actor, person)
+    ledger.check_editable_person(actor, person)
     post = Post.objects.select_for_update(of=("self",)).select_related("village").get(pk=post.pk)
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one signing per person at a time
     if post.status != Post.Status.OPEN:

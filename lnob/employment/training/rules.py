@@ -79,7 +79,7 @@ def eligible_households(days: dict[int, dt.date]) -> dict[int, set[str]]:
     on that day say 脱贫户) and "monitored" (its latest approved decision keeps it under
     monitoring today) it is. Three queries whatever their number."""
     from lnob.monitoring.models import Case
-    from lnob.monitoring.selectors import _monitored_case_ids
+    from lnob.monitoring.selectors import monitored_case_ids
     from lnob.registry.models import HouseholdStatus, HouseholdVersion
 
     kinds: dict[int, set[str]] = {h: set() for h in days}
@@ -90,7 +90,7 @@ def eligible_households(days: dict[int, dt.date]) -> dict[int, set[str]]:
         if start <= days[h] and (end is None or end > days[h]):
             kinds[h].add("out_of_poverty")
     cases = Case.objects.filter(household_id__in=list(days))
-    monitored = Case.objects.filter(pk__in=_monitored_case_ids(cases)).values_list("household_id", flat=True)
+    monitored = Case.objects.filter(pk__in=monitored_case_ids(cases)).values_list("household_id", flat=True)
     for h in monitored:
         kinds[h].add("monitored")
     return kinds

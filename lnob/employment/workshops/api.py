@@ -110,8 +110,11 @@ class WorkshopIn(Schema):
 
 
 class RosterOut(Schema):
+    """A roster row. A worker outside the caller's areas (for anyone but the workshop's own
+    manager) is counted but not named: `outside_area`, no person id, an empty name."""
+
     spell_id: int
-    person_id: int
+    person_id: int | None
     name: str
     start: dt.date
     end: dt.date | None
@@ -119,6 +122,7 @@ class RosterOut(Schema):
     full_time: bool
     poor: bool
     months: int
+    outside_area: bool
 
 
 class JoinIn(Schema):
@@ -132,7 +136,7 @@ class JoinIn(Schema):
 class JobOut(Schema):
     id: int
     spell_id: int
-    person_id: int
+    person_id: int | None  # None, and no name, for a worker outside the caller's areas
     name: str
     start: dt.date
 
@@ -170,12 +174,15 @@ class LineIn(Schema):
 
 
 class LineOut(Schema):
-    person_id: int
+    """A claim line; a worker outside the caller's areas is not named (as RosterOut)."""
+
+    person_id: int | None
     name: str
     months: int
     months_worked: int
     poor: bool
     amount: Decimal
+    outside_area: bool
 
 
 class ClaimIn(Schema):
@@ -206,17 +213,20 @@ class ClaimOut(Schema):
     lines: list[LineOut]
 
     @staticmethod
-    def of(c: SubsidyClaim) -> ClaimOut:
+    def of(c: SubsidyClaim, viewer: Any) -> ClaimOut:
+        rows = list(c.lines.select_related("person").order_by("pk"))
+        named = selectors.named_workers(viewer, c.workshop, {line.person_id for line in rows})
         lines = [
             LineOut(
-                person_id=line.person_id,
-                name=line.person.name,
+                person_id=line.person_id if line.person_id in named else None,
+                name=line.person.name if line.person_id in named else "",
                 months=line.months,
                 months_worked=line.months_worked,
                 poor=line.poor,
                 amount=line.amount,
+                outside_area=line.person_id not in named,
             )
-            for line in c.lines.select_related("person").order_by("pk")
+            for line in rows
         ]
         return ClaimOut(
             id=c.pk,
@@ -298,20 +308,22 @@ def get_workshop(request: HttpRequest, pk: int) -> Any:
 def get_roster(request: HttpRequest, pk: int, day: dt.date | None = None, past: bool = False) -> Any:
     """Who works there on `day` (today by default); `past`: also who left within the 12 months."""
     workshop = selectors.workshop_get(user=request.user, pk=pk)
-    return [RosterOut(**r.__dict__) for r in selectors.roster(workshop, day or today(), past=past)]
+    rows = selectors.roster(workshop, day or today(), viewer=request.user, past=past)
+    return [RosterOut(**r.__dict__) for r in rows]
 
 
 @router.post("/{int:pk}/workers", response={201: JobOut})
 def join(request: HttpRequest, pk: int, body: JoinIn) -> Any:
     workshop = selectors.workshop_get(user=request.user, pk=pk)
     job = services.worker_join(actor=request.user, workshop=workshop, **body.model_dump())
+    named = selectors.named_workers(request.user, workshop, [job.person_id])
     return Status(
         201,
         JobOut(
             id=job.pk,
             spell_id=job.spell_id,
-            person_id=job.person_id,
-            name=job.person.name,
+            person_id=job.person_id if named else None,
+            name=job.person.name if named else "",
             start=job.spell.start,
         ),
     )
@@ -343,7 +355,10 @@ def check(request: HttpRequest, body: CheckIn) -> Any:
 @router.get("/{int:pk}/claims", response=list[ClaimOut])
 def list_claims(request: HttpRequest, pk: int) -> Any:
     workshop = selectors.workshop_get(user=request.user, pk=pk)
-    return [ClaimOut.of(c) for c in workshop.claims.select_related("policy").order_by("-period_end", "-pk")]
+    claims = list(workshop.claims.select_related("policy").order_by("-period_end", "-pk"))
+    for c in claims:
+        c.workshop = workshop  # whom the caller may see by name is read once for all of them
+    return [ClaimOut.of(c, request.user) for c in claims]
 
 
 @router.post("/{int:pk}/claims", response={201: ClaimOut})
@@ -362,33 +377,35 @@ def create_claim(request: HttpRequest, pk: int, body: ClaimIn) -> Any:
         lines=lines,
         evidence_text=body.evidence_text,
     )
-    return Status(201, ClaimOut.of(claim))
+    return Status(201, ClaimOut.of(claim, request.user))
 
 
 @router.get("/claims/{int:pk}", response=ClaimOut)
 def get_claim(request: HttpRequest, pk: int) -> Any:
-    return ClaimOut.of(selectors.claim_get(user=request.user, pk=pk))
+    return ClaimOut.of(selectors.claim_get(user=request.user, pk=pk), request.user)
 
 
 @router.post("/claims/{int:pk}/submit", response=ClaimOut)
 def submit_claim(request: HttpRequest, pk: int) -> Any:
     claim = selectors.claim_get(user=request.user, pk=pk)
-    return ClaimOut.of(claim_services.claim_submit(actor=request.user, claim=claim))
+    return ClaimOut.of(claim_services.claim_submit(actor=request.user, claim=claim), request.user)
 
 
 @router.post("/claims/{int:pk}/approve", response=ClaimOut)
 def approve_claim(request: HttpRequest, pk: int) -> Any:
     claim = selectors.claim_get(user=request.user, pk=pk)
-    return ClaimOut.of(claim_services.claim_approve(actor=request.user, claim=claim))
+    return ClaimOut.of(claim_services.claim_approve(actor=request.user, claim=claim), request.user)
 
 
 @router.post("/claims/{int:pk}/reject", response=ClaimOut)
 def reject_claim(request: HttpRequest, pk: int, body: RejectIn) -> Any:
     claim = selectors.claim_get(user=request.user, pk=pk)
-    return ClaimOut.of(claim_services.claim_reject(actor=request.user, claim=claim, reason=body.reason))
+    rejected = claim_services.claim_reject(actor=request.user, claim=claim, reason=body.reason)
+    return ClaimOut.of(rejected, request.user)
 
 
 @router.post("/claims/{int:pk}/pay", response=ClaimOut)
 def pay_claim(request: HttpRequest, pk: int, body: PayIn) -> Any:
     claim = selectors.claim_get(user=request.user, pk=pk)
-    return ClaimOut.of(claim_services.claim_pay(actor=request.user, claim=claim, **body.model_dump()))
+    paid = claim_services.claim_pay(actor=request.user, claim=claim, **body.model_dump())
+    return ClaimOut.of(paid, request.user)

@@ -38,7 +38,7 @@ def rules_for(kind: str, codes: set[int], day: dt.date) -> dict[int, policy.Rule
     rows = list(EmploymentPolicy.objects.filter(kind=kind, active=True, effective_from__lte=day))
     out: dict[int, policy.Rule] = {}
     for code in codes:
-        covering = [r for r in rows if policy._covers(r.area_code, code)]
+        covering = [r for r in rows if policy.covers(r.area_code, code)]
         if covering:
             best = max(
                 covering,

@@ -20,9 +20,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from lnob.employment.models import IN_WORK, Channel, Spell
-from lnob.registry.choices import HouseholdStatus
-from lnob.registry.models import HouseholdVersion, Membership
-from lnob.registry.selectors import member_on, valid_on
+from lnob.employment.selectors import poor_on as shared_poor_on
 
 from .models import Workshop
 
@@ -142,25 +140,5 @@ def earnings(spells: Iterable[RosterSpell], start: dt.date, end: dt.date) -> dic
 def poor_on(person_ids: Iterable[int], day: dt.date) -> set[int]:
     """The persons who on `day` belong to an out-of-poverty household (脱贫户, the registry's
     household status) or to a monitored household (an approved identification, not eliminated,
-    decided by that day). Four queries."""
-    from lnob.monitoring.models import Case
-    from lnob.monitoring.selectors import _monitored_case_ids
-
-    homes = dict(
-        Membership.objects.filter(member_on(day), person_id__in=list(set(person_ids))).values_list(
-            "person_id", "household_id"
-        )
-    )
-    if not homes:
-        return set()
-    households = set(homes.values())
-    poor = set(
-        HouseholdVersion.objects.filter(
-            valid_on(day), household_id__in=list(households), status=HouseholdStatus.OUT_OF_POVERTY
-        ).values_list("household_id", flat=True)
-    )
-    decided = Case.objects.filter(household_id__in=list(households), closed_at__date__lte=day)
-    poor |= set(
-        Case.objects.filter(pk__in=_monitored_case_ids(decided)).values_list("household_id", flat=True)
-    )
-    return {person for person, household in homes.items() if household in poor}
+    decided by that day): lnob.employment.selectors.poor_on for one day. Three queries."""
+    return {person for person, _day in shared_poor_on((p, day) for p in set(person_ids))}

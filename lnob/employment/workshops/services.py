@@ -57,11 +57,12 @@ def may_run(user: Any, workshop: Workshop) -> bool:
 
 
 def manages(user: Any, workshop: Workshop) -> bool:
-    """Named manager of the workshop, holding the workshop-manager role where it is."""
+    """Named manager of the workshop, holding the workshop-manager role where it is. Reads the
+    managers through `workshop.managers.all()`, so a page that prefetched them asks nothing."""
     return (
         getattr(user, "pk", None) is not None
         and can(user, Capability.MANAGE_OWN_WORKSHOP, workshop.village_id)
-        and workshop.managers.filter(pk=user.pk).exists()
+        and any(m.pk == user.pk for m in workshop.managers.all())
     )
 
 
@@ -393,7 +394,7 @@ def _record_spell(
             idle.end = start - dt.timedelta(days=1)
             with set_actor(actor):
                 idle.save(update_fields=["end"])
-        other = ledger._overlapping(person, start, None)
+        other = ledger.overlapping_spell(person, start, None)
         if other is not None:
             raise ledger.overlap_refusal(actor, other)
     with set_actor(actor):

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -189,16 +190,17 @@ def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     workshop = selectors.workshop_get(user=user, pk=pk)
+    prefetch_related_objects([workshop], "managers")  # who manages it is asked several times below
     day = today()
     latest = workshop.assessments.select_related("policy", "monitoring").first()
     context = {
         "w": workshop,
         "managers": list(workshop.managers.all()),
-        "roster": selectors.roster(workshop, day, past=request.GET.get("past") == "1"),
+        "roster": selectors.roster(workshop, day, viewer=user, past=request.GET.get("past") == "1"),
         "past": request.GET.get("past") == "1",
         "latest": latest,
         "criteria": explain(latest.figures) if latest else [],
-        "events": list(selectors.history(workshop)[:50]),
+        "events": selectors.history(workshop, viewer=user),
         "claims": list(workshop.claims.select_related("policy").order_by("-period_end", "-pk")),
         "only_manager": selectors.only_manager(user, workshop),
         "may_run": services.may_run(user, workshop),
@@ -255,11 +257,13 @@ def worker_leave(request: HttpRequest, pk: int, spell: int) -> HttpResponse:
     if not services.may_act(request.user, workshop):
         raise NotFound(pk)
     found = services.roster_spell(workshop, spell)
+    named = selectors.named_workers(request.user, workshop, [found.person_id])
+    who = found.person.name if named else str(selectors.OUTSIDE_WORKER)
     form = LeaveForm(request.POST or None, initial={"end": today()})
     return _post_form(
         request,
         form,
-        _("登记工人离职") + f" · {found.person.name}",
+        _("登记工人离职") + f" · {who}",
         lambda cd: services.worker_leave(
             actor=request.user, workshop=workshop, spell_id=spell, end=cd["end"]
         ),
@@ -350,7 +354,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "c": claim,
         "w": claim.workshop,
-        "lines": list(claim.lines.select_related("person").order_by("pk")),
+        "lines": selectors.claim_lines(claim, viewer=user),
         "events": list(claim.events.select_related("actor").order_by("at", "pk")),
         "may_act": services.may_act(user, claim.workshop),
         "approver": approver,

@@ -277,8 +277,8 @@ def placement_record(
             current.end = start - dt.timedelta(days=1)
             with set_actor(actor):
                 current.save(update_fields=["end"])
-    if (other := ledger._overlapping(person, start, end)) is not None:
-        raise ledger._overlap_error(other) if on_roster else ledger.overlap_refusal(actor, other)
+    if (other := ledger.overlapping_spell(person, start, end)) is not None:
+        raise ledger.overlap_error(other) if on_roster else ledger.overlap_refusal(actor, other)
     where = destination.strip() or f"{station.destination_province}{station.destination_city}"
     with set_actor(actor):
         spell = Spell.objects.create(

@@ -204,9 +204,14 @@ def feature_columns(risk_types: tuple[str, ...] = ()) -> dict[str, pl.DataType]:
 
 
 def _labour(settings: Settings) -> pl.Expr:
-    """Labour capacity as lnob.registry.rules.derive_labour_capacity, vectorised; a person's
-    recorded override (人工认定) wins."""
-    low, high = settings.working_age
+    return labour_capacity(settings.working_age)
+
+
+def labour_capacity(working_age: tuple[int, int]) -> pl.Expr:
+    """Labour capacity as lnob.registry.rules.derive_labour_capacity, vectorised over columns
+    age, health, disability_grade and labour_override; a person's recorded override (人工认定)
+    wins. Job matching (lnob.matching.load) uses it too."""
+    low, high = working_age
     age = pl.col("age")
     grade = pl.col("disability_grade")
     derived = (
@@ -219,6 +224,11 @@ def _labour(settings: Settings) -> pl.Expr:
         .otherwise(pl.lit("full"))
     )
     return pl.when(pl.col("labour_override") != "").then(pl.col("labour_override")).otherwise(derived)
+
+
+def age_expr(as_of: dt.date) -> pl.Expr:
+    """Age in whole years on `as_of` from the column birth_date."""
+    return _age(as_of)
 
 
 def _age(as_of: dt.date) -> pl.Expr:

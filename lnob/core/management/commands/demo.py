@@ -113,6 +113,12 @@ class Command(BaseCommand):
             from lnob.employment.workshops.demo import name_demo_managers
 
             name_demo_managers(county)
+        if apps.is_installed("lnob.matching"):
+            from lnob.matching.demo import load_demo as matching_demo
+
+            started = time.perf_counter()
+            counts = matching_demo(county=county, today=today, actor=admin)
+            self.stdout.write(f"Demo matching: {counts} in {time.perf_counter() - started:.1f} s")
         if apps.is_installed("lnob.measures"):
             area = str(county.code)
             call_command("measures", "refresh", "--area", area, "--months", "12", stdout=self.stdout)

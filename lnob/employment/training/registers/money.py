@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lnob.areas.codes import level_of
 from lnob.core.errors import Msg
 from lnob.employment.models import EmploymentPolicy
-from lnob.employment.policy import _covers, parse_params
+from lnob.employment.policy import covers, parse_params
 from lnob.employment.registers import Context
 from lnob.exchange.schema import Column, Kind, Table
 
@@ -105,7 +105,7 @@ def rules_by_village(kind: str, villages: list[int], day: dt.date) -> dict[int, 
     rows = list(EmploymentPolicy.objects.filter(kind=kind, active=True, effective_from__lte=day))
     out = {}
     for village in villages:
-        covering = [r for r in rows if _covers(r.area_code, village)]
+        covering = [r for r in rows if covers(r.area_code, village)]
         if covering:
             out[village] = max(
                 covering,
