@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 from stdnum.cn import uscc
 
@@ -137,3 +138,38 @@ def test_run_propose_refer_hire_and_dashboard(
         shot(page, "matching-dashboard")
     finally:
         desk.close()
+
+
+def test_a_cadre_records_a_seekers_own_constraints(
+    county: dict[str, Any], browser: Any, live_server: Any
+) -> None:
+    """The seeker's profile from the person's page: a wrong wage is refused on its field, then
+    "home only" is saved and the next run offers him only home-based work (there is none here)."""
+    from lnob.matching import services
+    from lnob.matching.models import MatchLine, SeekerProfile
+    from lnob.registry.models import Person
+
+    base = live_server.url
+    seeker = Person.objects.get(name="杨国平")
+    desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = desk.new_page()
+    try:
+        _login(page, base, "zx_cadre1")
+        page.goto(f"{base}/persons/{seeker.pk}/")
+        page.get_by_test_id("seeker-profile").click()
+        page.select_option("select[name=reach]", "home")
+        page.fill("input[name=min_wage]", "-100")
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_test_id("field-error")).to_be_visible()
+        assert not SeekerProfile.objects.filter(person=seeker).exists()
+        page.fill("input[name=min_wage]", "2500")
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_url(f"{base}/persons/{seeker.pk}/")
+    finally:
+        desk.close()
+    profile = SeekerProfile.objects.get(person=seeker)
+    assert (profile.reach, int(profile.min_wage or 0)) == ("home", 2500)
+    admin = get_user_model().objects.get(username="zx_admin")
+    run = services.run_start(actor=admin, area_code=ZX, inline=True)
+    line = MatchLine.objects.get(run=run, person=seeker)
+    assert (line.reason, line.vacancy_id) == ("no_travel", None)
