@@ -155,7 +155,8 @@ def main() -> None:
                 "CREATE TABLE bench_matchline (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, "
                 "person_id INTEGER, household_id INTEGER, village_id INTEGER, vacancy_id INTEGER, "
                 "post_id INTEGER, priority INTEGER, score INTEGER, wage_part INTEGER, distance_part INTEGER, "
-                "skill_part INTEGER, preference_part INTEGER, reason TEXT, state TEXT)"
+                "skill_part INTEGER, preference_part INTEGER, reason TEXT, state TEXT, options INTEGER, "
+                "best_vacancy_id INTEGER, best_post_id INTEGER)"
             )
         results = []
         for places in variants:

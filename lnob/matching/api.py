@@ -92,6 +92,17 @@ class LineOut(Schema):
     reason: str
     reason_text: str
     state: str
+    options: int  # jobs the seeker was a candidate for
+    best_vacancy: int | None  # unmatched: the best of them, whose places went to others
+    best_post: int | None
+
+    @staticmethod
+    def resolve_best_vacancy(obj: MatchLine) -> int | None:
+        return obj.best_vacancy_id
+
+    @staticmethod
+    def resolve_best_post(obj: MatchLine) -> int | None:
+        return obj.best_post_id
 
     @staticmethod
     def resolve_person(obj: MatchLine) -> int:

@@ -139,6 +139,15 @@ class MatchLine(models.Model):
     preference_part = models.PositiveSmallIntegerField(null=True, blank=True)
     reason = models.CharField(_("结果说明"), max_length=24)
     state = models.CharField(_("审核"), max_length=10, choices=LineState.choices, blank=True)
+    # how many jobs the seeker was a candidate for, and for a seeker left without one the best of
+    # them, whose places went to others (lnob.engine.match.reasons.options)
+    options = models.PositiveIntegerField(_("候选岗位数"), default=0)
+    best_vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    best_post = models.ForeignKey(
+        "posts.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
 
     objects = MatchLineQuerySet.as_manager()
 

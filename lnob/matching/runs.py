@@ -28,7 +28,8 @@ from .rules import KIND, MatchingParams
 
 LINE_COLUMNS = (
     "run_id", "person_id", "household_id", "village_id", "vacancy_id", "post_id", "priority", "score",
-    "wage_part", "distance_part", "skill_part", "preference_part", "reason", "state",
+    "wage_part", "distance_part", "skill_part", "preference_part", "reason", "state", "options",
+    "best_vacancy_id", "best_post_id",
 )  # fmt: skip
 SMALL_GROUP = 5  # groups with fewer seekers are shown together, so no one is singled out
 
@@ -89,35 +90,52 @@ def _execute(run: MatchRun, progress: Callable[[str, int, int], None] | None) ->
 
 
 def line_rows(run_id: int, loaded: Loaded, result: pipeline.Result) -> Iterable[Sequence[Any]]:
+    """One row per seeker in LINE_COLUMNS order, built column by column (no work per row)."""
     inst, pairs, opt = loaded.inst, result.pairs, result.optimum
-    slot = opt.slot_of
+    n = len(inst.seekers)
     k = opt.pair_of
     matched = k >= 0
     safe = np.where(matched, k, 0)
-    vacancy = np.where(matched, loaded.slot_vacancy[np.where(matched, slot, 0)], -1)
-    post = np.where(matched, loaded.slot_post[np.where(matched, slot, 0)], -1)
-    score = pairs.score[safe] if len(pairs) else np.zeros(len(k), dtype=np.int32)
+    vacancy = _slot_ids(loaded.slot_vacancy, opt.slot_of)
+    post = _slot_ids(loaded.slot_post, opt.slot_of)
+    score = pairs.score[safe] if len(pairs) else np.zeros(n, dtype=np.int32)
     parts = [
         getattr(pairs, f)[safe] if len(pairs) else score for f in ("wage", "distance", "skill", "preference")
     ]
+    best_vacancy = _slot_ids(loaded.slot_vacancy, result.best)
+    best_post = _slot_ids(loaded.slot_post, result.best)
+    state = np.where(matched, LineState.PROPOSED.value, "").astype(object)
     columns = [
+        [run_id] * n,
         loaded.person.tolist(),
         loaded.household[inst.seekers.household].tolist(),
         loaded.village.tolist(),
-        vacancy.tolist(),
-        post.tolist(),
+        _or_null(vacancy, vacancy >= 0),
+        _or_null(post, post >= 0),
         inst.weights[inst.seekers.household].tolist(),
-        score.tolist(),
-        *(p.tolist() for p in parts),
+        _or_null(score, matched),
+        *(_or_null(p, matched) for p in parts),
         result.codes.tolist(),
-        matched.tolist(),
+        state.tolist(),
+        result.options.tolist(),
+        _or_null(best_vacancy, best_vacancy >= 0),
+        _or_null(best_post, best_post >= 0),
     ]
-    for person, household, village, v, p, weight, sc, w, d, s, pr, code, m in zip(*columns, strict=True):
-        yield (
-            run_id, person, household, village, v if v >= 0 else None, p if p >= 0 else None, weight,
-            sc if m else None, w if m else None, d if m else None, s if m else None, pr if m else None,
-            code, LineState.PROPOSED if m else "",
-        )  # fmt: skip
+    return zip(*columns, strict=True)
+
+
+def _or_null(values: np.ndarray, present: np.ndarray) -> list[Any]:
+    """The values as Python ints, None where not `present`."""
+    out = values.astype(np.int64).astype(object)
+    out[~present] = None
+    return list(out.tolist())
+
+
+def _slot_ids(ids: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """The vacancy (or post) id of each seeker's slot, -1 where none."""
+    if not len(ids):
+        return np.full(len(slot), -1, dtype=np.int64)
+    return np.where(slot >= 0, ids[np.where(slot >= 0, slot, 0)], -1)
 
 
 def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

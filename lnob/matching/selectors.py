@@ -81,7 +81,15 @@ def lines(
 def line_get(*, user: Any, pk: int) -> MatchLine:
     line = (
         MatchLine.objects.visible_to(user)
-        .select_related("person", "village", "vacancy__employer", "post", "run__area")
+        .select_related(
+            "person",
+            "village",
+            "vacancy__employer",
+            "post",
+            "run__area",
+            "best_vacancy__employer",
+            "best_post__village",
+        )
         .filter(pk=pk)
         .first()
     )

@@ -33,3 +33,28 @@ def test_the_demo_feed_imports_with_three_rows_sent_back(settings, tmp_path):
     assert batch.summary["tables"]["alerts"]["new"] == 12
     services.import_commit(actor=officer, batch=batch, valid_only=True)
     assert Alert.objects.filter(reference__startswith="DEMO").count() == 12
+
+
+def test_the_demo_county_has_monitored_households_and_work_they_can_do(settings, tmp_path):
+    """A county user walking the demo finds households already monitored (taken through the
+    procedure), vacancies light enough and near enough for people of partial labour capacity,
+    and a matching run that gives the monitored households a worker first."""
+    from lnob.employment.models import Vacancy
+    from lnob.matching.models import LineState, MatchLine, MatchRun
+    from lnob.monitoring.models import Case
+    from lnob.monitoring.selectors import monitored_case_ids
+
+    settings.DATA_DIR = str(tmp_path)
+    call_command("demo", persons=2000, county="530628", stdout=io.StringIO())
+    monitored = Case.objects.filter(pk__in=monitored_case_ids(Case.objects.all()))
+    assert monitored.count() >= 5
+    assert Case.objects.exclude(pk__in=monitored).exclude(state="rejected").exists()  # cases under way
+    assert Vacancy.objects.filter(home_based=True, physical="light").exists()
+    assert Vacancy.objects.filter(physical="light", location="out_of_province").exists()
+    run = MatchRun.objects.get()
+    f = run.figures
+    assert f["monitored_households_optimal"] >= 0.8 * f["monitored_households"] > 0
+    assert f["households_optimal"] >= f["households_greedy"]
+    homes = set(monitored.values_list("household_id", flat=True))
+    lines = MatchLine.objects.filter(run=run, household_id__in=homes).exclude(vacancy=None, post=None)
+    assert lines.filter(state=LineState.REFERRED).exists()  # the demo refers the first households first

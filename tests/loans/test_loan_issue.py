@@ -87,14 +87,29 @@ def test_a_monitored_household_may_borrow_micro_credit(world, households) -> Non
     micro(world.zx_admin, borrower)
 
 
-def _monitor(household, day):
+def test_a_decision_counts_from_its_day_in_the_countys_time_zone(world, households) -> None:
+    """Approved at 03:00 on 1 March in China (19:00 on 28 February in UTC): monitored on 1 March
+    and not on 28 February, as the shared helper and the dashboard read it."""
+    from lnob.employment.loans.households import household_groups
+    from lnob.employment.selectors import poor_on
+
+    borrower = head(households["v2"])
+    _monitor(households["v2"], D(2025, 3, 1), hour=3)
+    assert household_groups([borrower.pk], D(2025, 3, 1))[borrower.pk] == {"ordinary", "monitored"}
+    assert household_groups([borrower.pk], D(2025, 2, 28))[borrower.pk] == {"ordinary"}
+    assert poor_on([(borrower.pk, D(2025, 3, 1)), (borrower.pk, D(2025, 2, 28))]) == {
+        (borrower.pk, D(2025, 3, 1))
+    }
+
+
+def _monitor(household, day, hour=10):
     import datetime as dt
 
     from django.utils import timezone
 
     from lnob.monitoring.models import Case
 
-    closed = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    closed = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
     # an approved identification case, as the procedure leaves it (the case workflow's own tests
     # walk the steps; here only the decision matters)
     Case.objects.bulk_create(

@@ -85,6 +85,27 @@ def test_every_unmatched_seeker_has_a_reason_that_holds(args: tuple[int, int, in
                 assert (result.slot_of == j).sum() == inst.slots.headcount[j]
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sizes)
+def test_each_seeker_knows_their_options_and_an_unmatched_one_their_best_full_job(
+    args: tuple[int, int, int, int],
+) -> None:
+    inst = _instance(*args)
+    pairs = C.generate(inst, WEIGHTS)
+    result = flow.solve(inst, pairs, WEIGHTS.max_score)
+    count, best = reasons.options(inst, pairs, result)
+    score = pairs.score
+    for i in range(len(inst.seekers)):
+        mine = {int(pairs.slot[k]): int(score[k]) for k in np.flatnonzero(pairs.seeker == i)}
+        assert count[i] == len(mine)
+        if result.slot_of[i] >= 0 or not mine:
+            assert best[i] == -1
+        else:
+            top = max(mine.values())
+            assert best[i] == min(j for j, sc in mine.items() if sc == top)  # the best, ties to the lower
+            assert (result.slot_of == best[i]).sum() == inst.slots.headcount[best[i]]  # and it is full
+
+
 def test_pruning_keeps_each_seekers_best_and_each_slots_best() -> None:
     inst = _instance(3, 7, 4, 3)
     full = C.generate(inst, WEIGHTS)

@@ -16,7 +16,19 @@ from lnob.matching.models import MatchLine
 from lnob.registry.models import Person
 from tests.personas import ZX, ZX_V1, ZX_V2
 
-from .helpers import household_of, lines, make_employer, make_vacancy, member, outcome, resident, run, work
+from .helpers import (
+    api,
+    client,
+    household_of,
+    lines,
+    make_employer,
+    make_vacancy,
+    member,
+    outcome,
+    resident,
+    run,
+    work,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +125,24 @@ def test_a_zero_employment_household_gets_the_place_before_one_that_has_a_worker
     assert set(got) == {"王二", "赵一", "赵二"}
     assert (got["王二"].priority, got["赵一"].priority, got["赵二"].priority) == (1, 2, 2)
     assert got["王二"].reason == "taken_priority"
+    # what 王二 could have had, for the cadre to check: one job, its place taken
+    assert (got["王二"].options, got["王二"].best_vacancy_id, got["王二"].best_post_id) == (
+        1,
+        vacancy.pk,
+        None,
+    )
+    # the matched 赵 has no "best other"; the other 赵's best job is the one their household holds
+    assert sorted((got[n].best_vacancy_id or 0) for n in ("赵一", "赵二")) == [0, vacancy.pk]
+    assert {got[n].options for n in ("赵一", "赵二")} == {1}
+    shown = client(c).get(f"/matching/lines/{got['王二'].pk}/").content.decode()
+    assert "可做的岗位 1 个，名额都已用完" in shown and "装配工 · 镇雄电子厂" in shown
+    [item] = api(c).get(f"/api/v1/matching/runs/{done.pk}/lines?reason=taken_priority").json()["items"]
+    assert (item["name"], item["options"], item["best_vacancy"], item["best_post"]) == (
+        "王二",
+        1,
+        vacancy.pk,
+        None,
+    )
     zhaos = sorted((got["赵一"].reason, got["赵二"].reason))
     assert zhaos == ["household_covered", "matched"]
     winner = got["赵一"] if got["赵一"].reason == "matched" else got["赵二"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from lnob.areas.models import Area
-from lnob.employment.models import Spell
+from lnob.employment.models import Spell, Vacancy
 from lnob.employment.workshops.demo import load_demo
 from lnob.employment.workshops.models import SubsidyClaim, Workshop
 from tests.personas import WZ, WZ_V1
@@ -15,7 +15,16 @@ from tests.personas import WZ, WZ_V1
 def test_the_demo_makes_recognised_workshops_from_the_countys_people(world, households, workers):
     county = Area.objects.get(code=WZ)
     counts = load_demo(county=county, today=dt.date(2026, 11, 22), actor=world.wz_admin)
-    assert counts == {"workshops": 1, "workers": 8, "recognised": 1, "pending": 0, "claims": 1}
+    assert counts == {
+        "workshops": 1,
+        "workers": 8,
+        "recognised": 1,
+        "pending": 0,
+        "claims": 1,
+        "vacancies": 1,
+    }
+    vacancy = Vacancy.objects.get()  # more places, posted for job matching
+    assert vacancy.employer_id == Workshop.objects.get().employer_id and vacancy.location == "in_county"
     shop = Workshop.objects.get()
     assert shop.village_id == WZ_V1 and shop.state == "normal" and shop.name.endswith("帮扶车间")
     assert shop.employer.county_id == WZ

@@ -111,10 +111,11 @@ def _credit_code(county: int, n: int) -> str:
 
 
 def _employers(county: Area, wanted: int) -> list[Employer]:
-    """`wanted` employers of the county's list: those it has, then firms from elsewhere added."""
+    """`wanted` employers for the fairs: the firms above (the coast's, the province's and the
+    county's own, as a county fair brings them), then the county's list, then more branches."""
     have = list(Employer.objects.filter(county=county).order_by("pk"))
     extra = []
-    for n in range(max(0, wanted - len(have))):
+    for n in range(max(len(EMPLOYERS), wanted - len(have))):
         name, sector, *_rest = EMPLOYERS[n % len(EMPLOYERS)]
         label = name if n < len(EMPLOYERS) else name.replace("有限公司", f"第{n // len(EMPLOYERS) + 1}分公司")
         extra.append(
@@ -123,7 +124,10 @@ def _employers(county: Area, wanted: int) -> list[Employer]:
             )
         )
     Employer.objects.bulk_create(extra, ignore_conflicts=True)
-    return list(Employer.objects.filter(county=county).order_by("pk"))[:wanted]
+    named = [e.name for e in extra[: len(EMPLOYERS)]]
+    firms = list(Employer.objects.filter(county=county, name__in=named).order_by("pk"))
+    rest = Employer.objects.filter(county=county).exclude(name__in=named).order_by("pk")
+    return (firms + list(rest))[:wanted]
 
 
 def _first_village(area: Area) -> int:
@@ -143,6 +147,17 @@ SECTOR_JOBS = {
     "农业": [("种植工", 2200, 3000, 60)],
 }
 IN_COUNTY_PAY = 0.6  # local jobs pay less than the coast
+# the physical demand of a job, by its title; medium where not named
+PHYSICAL = {
+    "电子装配工": "light", "质检员": "light", "操作工": "light", "制鞋工": "light", "缝纫工": "light",
+    "装配工": "light", "服务员": "light", "家政服务员": "light", "保安": "light", "保洁员": "light",
+    "钢筋工": "heavy", "木工": "heavy", "种植工": "heavy",
+}  # fmt: skip
+# the skill and the certificate a job asks for, by its title (the registry's words for them)
+NEEDS = {
+    "货车司机": ("驾驶", "C1驾驶证"), "厨师": ("厨师", ""), "木工": ("木工", ""), "钢筋工": ("钢筋工", ""),
+    "家政服务员": ("家政", ""),
+}  # fmt: skip
 
 
 def _profile(
@@ -260,6 +275,9 @@ def _recruit(fair: JobFair, employers: list[Employer], rng: random.Random, actor
                     wage_max=Decimal(high),
                     age_min=18,
                     age_max=age_max,
+                    physical=PHYSICAL.get(title, "medium"),
+                    skills=NEEDS.get(title, ("", ""))[0],
+                    certificates=NEEDS.get(title, ("", ""))[1],
                     housing=where != Location.IN_COUNTY,
                     start=fair.start + dt.timedelta(days=14),
                     created_by=actor,

@@ -26,6 +26,8 @@ def groups_on(pairs: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date],
     """(person id, day) -> the groups of the person's household on that day. Three queries
     whatever the number of pairs: memberships, household versions and monitoring decisions are
     read whole for the persons concerned and matched to each day here."""
+    from django.utils import timezone
+
     from lnob.monitoring.models import Case, CaseState
     from lnob.registry.models import HouseholdVersion, Membership
 
@@ -51,7 +53,8 @@ def groups_on(pairs: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date],
     for household, closed_at, kind, state in decided.values_list(
         "household_id", "closed_at", "kind", "state"
     ):
-        decisions[household].append((closed_at.date(), kind, state))
+        # the day of the decision where the county is (TIME_ZONE), not in UTC
+        decisions[household].append((timezone.localtime(closed_at).date(), kind, state))
     out: dict[tuple[int, dt.date], set[str]] = {}
     for person, day in pairs:
         home = _holding(memberships.get(person, []), day)

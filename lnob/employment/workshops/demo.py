@@ -6,7 +6,9 @@ get a workshop in the village where most of those workers live (their roster is 
 ledger's, left as it is); the rest are new employers whose workshops hire working-age people of
 their village who have no spell in the ledger. The workshops are recognised against the rules in
 force eight months ago, a quarterly check is run at the last quarter's end (two have lost
-workers: pending action), and a few subsidy claims are drafted, submitted and paid.
+workers: pending action), and a few subsidy claims are drafted, submitted and paid. Each workshop
+still in good standing posts a few more places as a vacancy of its employer, light work near home
+(home-based for a home-based workshop), for job matching to offer people of partial labour capacity.
 Deterministic (random.Random(18)), in bulk, and a second run adds nothing."""
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ def load_demo(*, county: Area, today: dt.date, actor: Any) -> dict[str, int]:
         services.workshop_check(actor=None, area=county, day=check_day)
     _name_managers(county, created)
     claims = _claims(created, rng, actor, recognised_on, today)
+    vacancies = _vacancies(created, rng, actor, today)
     states = Counter(Workshop.objects.filter(pk__in=[w.pk for w in created]).values_list("state", flat=True))
     return {
         "workshops": len(created),
@@ -98,7 +101,49 @@ def load_demo(*, county: Area, today: dt.date, actor: Any) -> dict[str, int]:
         "recognised": states[WorkshopState.NORMAL] + states[WorkshopState.PENDING],
         "pending": states[WorkshopState.PENDING],
         "claims": claims,
+        "vacancies": vacancies,
     }
+
+
+# the work a workshop's new places are, by its type: physical demand, and whether done at home
+PLACES_WORK = {
+    WorkshopType.FACTORY: ("light", False),
+    WorkshopType.HOME_BASED: ("light", True),
+    WorkshopType.FARMING: ("medium", False),
+    WorkshopType.TRADE: ("light", False),
+    WorkshopType.TOURISM: ("light", False),
+}
+
+
+def _vacancies(shops: list[Workshop], rng: random.Random, actor: Any, today: dt.date) -> int:
+    """A vacancy of 3–8 more places for each workshop in good standing, through the ledger's
+    vacancy service, at local workshop pay."""
+    from lnob.employment.services import vacancy_create
+
+    n = 0
+    states = dict(Workshop.objects.filter(pk__in=[w.pk for w in shops]).values_list("pk", "state"))
+    for shop in shops:
+        if states[shop.pk] != WorkshopState.NORMAL:
+            continue
+        physical, at_home = PLACES_WORK[WorkshopType(shop.type)]
+        low = rng.choice((1800, 2000, 2200, 2400))
+        vacancy_create(
+            actor=actor,
+            employer=shop.employer,
+            title="居家加工" if at_home else "帮扶车间工人",
+            headcount=rng.randint(3, 8),
+            location=Location.IN_COUNTY,
+            destination=shop.name,
+            wage_min=Decimal(low),
+            wage_max=Decimal(low + 800),
+            start=today,
+            age_min=18,
+            age_max=60,
+            physical=physical,
+            home_based=at_home,
+        )
+        n += 1
+    return n
 
 
 def _type(rng: random.Random) -> str:

@@ -145,13 +145,13 @@ def _vacancies(
     station: Workstation, employers: list[Employer], today: dt.date, actor: Any, rng: random.Random
 ) -> int:
     titles = [
-        ("电子装配工", 30, 4500, 6500),
-        ("缝纫工", 20, 4000, 7000),
-        ("仓库分拣员", 15, 4200, 5500),
-        ("五金冲压工", 10, 5000, 7000),
+        ("电子装配工", 30, 4500, 6500, "light"),
+        ("缝纫工", 20, 4000, 7000, "light"),
+        ("仓库分拣员", 15, 4200, 5500, "medium"),
+        ("五金冲压工", 10, 5000, 7000, "medium"),
     ]
     rows = []
-    for i, (title, headcount, low, high) in enumerate(titles):
+    for i, (title, headcount, low, high, physical) in enumerate(titles):
         employer = employers[i % len(employers)]
         rows.append(
             Vacancy(
@@ -164,6 +164,7 @@ def _vacancies(
                 wage_max=Decimal(high),
                 age_min=18,
                 age_max=rng.choice([45, 50, 55]),
+                physical=physical,
                 housing=True,
                 start=today + dt.timedelta(days=7 * (i + 1)),
                 status=Vacancy.Status.OPEN if i < 3 else Vacancy.Status.CLOSED,

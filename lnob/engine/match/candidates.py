@@ -24,6 +24,7 @@ bench instance lost 5 % of the households the unpruned optimum covers; docs/matc
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,11 +177,17 @@ def generate(
     if per_seeker is None:
         return pairs
     slot_keeps = np.concatenate([o[4] for o in out])
-    keep = slot_keeps | _seeker_top(pairs, len(s), per_seeker, pairs.score)
-    if per_seeker_open:
-        # the least contested first: rank on (contest ascending), as an integer key
-        openness = 4095 - np.minimum(contest[pairs.slot] * 16, 4095).astype(np.int64)
-        keep |= _seeker_top(pairs, len(s), per_seeker_open, openness)
+    # the two per-seeker rankings are one sort each, and numpy sorts without the GIL: side by side
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        best = pool.submit(_seeker_top, pairs, len(s), per_seeker, pairs.score)
+        least = None
+        if per_seeker_open:
+            # the least contested first: rank on (contest ascending), as an integer key
+            openness = 4095 - np.minimum(contest[pairs.slot] * 16, 4095).astype(np.int64)
+            least = pool.submit(_seeker_top, pairs, len(s), per_seeker_open, openness)
+        keep = slot_keeps | best.result()
+        if least is not None:
+            keep |= least.result()
     return pairs.take(np.flatnonzero(keep))
 
 
@@ -192,8 +199,10 @@ def _seeker_top(pairs: Pairs, n: int, limit: int, value: np.ndarray) -> np.ndarr
     keep = ~crowded
     sub = np.flatnonzero(crowded)
     if sub.shape[0]:
-        # one sort on (seeker, value descending) packed into one integer key
-        key = pairs.seeker[sub].astype(np.int64) * 4096 + (4095 - value[sub])
+        # one sort on (seeker, value descending) packed into one integer key, 32 bits while it
+        # fits (up to half a million seekers): that sort is a third faster
+        kind = np.int32 if n * 4096 < 2**31 else np.int64
+        key = pairs.seeker[sub].astype(kind) * 4096 + (4095 - value[sub]).astype(kind)
         order = sub[np.argsort(key)]
         sorted_seekers = pairs.seeker[order]
         starts = np.flatnonzero(np.r_[True, sorted_seekers[1:] != sorted_seekers[:-1]])

@@ -24,6 +24,8 @@ class Result:
     optimum: Assignment
     baseline: Assignment | None
     codes: np.ndarray  # reason code per seeker
+    options: np.ndarray  # candidate slots per seeker
+    best: np.ndarray  # an unmatched seeker's best candidate slot, or -1
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -62,6 +64,7 @@ def match(
     step("reasons", 2)
     t = time.perf_counter()
     codes = reasons.explain(inst, pairs, optimum)
+    options, best = reasons.options(inst, pairs, optimum)
     seconds["reasons"] = time.perf_counter() - t
     baseline = None
     if with_greedy:
@@ -69,4 +72,4 @@ def match(
         t = time.perf_counter()
         baseline = greedy.assign(inst, pairs)
         seconds["greedy"] = time.perf_counter() - t
-    return Result(pairs, optimum, baseline, codes, seconds)
+    return Result(pairs, optimum, baseline, codes, options, best, seconds)

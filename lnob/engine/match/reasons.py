@@ -17,6 +17,10 @@ An unmatched seeker gets the constraint that binds:
   otherwise the places went to households of the same priority whose members fit better or had
   fewer other options.
 - **A problem reported by the loader** (contradictory constraints): not matched, with that code.
+
+So that a cadre can check a "places taken" reason, `options` gives every seeker the number of
+slots they are a candidate for (after pruning) and, for a seeker left without a match, the best
+of them by score: a real job the seeker could do, whose places went to others.
 """
 
 from __future__ import annotations
@@ -61,6 +65,24 @@ def explain(inst: Instance, pairs: Pairs, result: Assignment) -> np.ndarray:
     if full.shape[0]:
         codes[full] = _full(inst, pairs, result, full)
     return codes
+
+
+def options(inst: Instance, pairs: Pairs, result: Assignment) -> tuple[np.ndarray, np.ndarray]:
+    """Per seeker: the number of candidate slots, and for an unmatched seeker with candidates the
+    slot of their best-scoring pair (else -1). Ties go to the lower slot index."""
+    n = len(inst.seekers)
+    count = np.bincount(pairs.seeker, minlength=n).astype(np.int32)
+    best = np.full(n, -1, dtype=np.int32)
+    left = np.flatnonzero(result.slot_of[pairs.seeker] < 0)
+    if left.shape[0]:
+        # one key per pair, largest for the best score then the lowest slot: a max per seeker
+        span = np.int64(1 << 31)
+        key = pairs.score[left].astype(np.int64) * span + (span - 1 - pairs.slot[left])
+        top = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(top, pairs.seeker[left], key)
+        found = top >= 0
+        best[found] = (span - 1 - top[found] % span).astype(np.int32)
+    return count, best
 
 
 def _binding(inst: Instance, who: np.ndarray) -> np.ndarray:

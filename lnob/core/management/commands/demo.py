@@ -86,7 +86,8 @@ class Command(BaseCommand):
         return admin
 
     def _channels(self, county: Area) -> None:
-        """Each employment channel's demo data (workshops, stations, fairs, posts, courses, loans,
+        """The first cases of the month's leads (lnob.monitoring.demo), then each employment
+        channel's demo data (workshops, stations, fairs, posts, courses, loans,
         transport subsidies), made from the county's people and ledger, then the employment
         figures of the last 12 months for the dashboards."""
         import importlib
@@ -99,6 +100,11 @@ class Command(BaseCommand):
 
         admin = self._county_admin(county)
         today = timezone.localdate()
+        from lnob.monitoring.demo import load_demo as monitoring_demo
+
+        started = time.perf_counter()
+        counts = monitoring_demo(county=county, actor=admin)
+        self.stdout.write(f"Demo cases: {counts} in {time.perf_counter() - started:.1f} s")
         # training writes spells only for people with none yet, so it comes after the others
         order = [c for c in CHANNELS if c not in ("training", "subsidies")] + ["training", "subsidies"]
         for name in order:
