@@ -13,7 +13,7 @@ from django.db import transaction
 
 from lnob.areas.models import Area
 from lnob.core.errors import DomainError
-from lnob.employment.fairs.models import FairVacancy, Reason
+from lnob.employment.fairs.models import FairStatus, FairVacancy, Reason
 from lnob.employment.models import Location
 from lnob.employment.workstations.models import Workstation
 
@@ -38,7 +38,15 @@ def load_demo(*, county: Area, today: dt.date, actor: Any) -> dict[str, int]:
     chosen = [line for line in proposals if line.village_id == first_village][:PER_VILLAGE]
     chosen += [line for line in proposals if line.post_id is not None and line not in chosen][:3]
     chosen += [line for line in proposals if line not in chosen][: REFERRALS - len(chosen)]
-    fairs = dict(FairVacancy.objects.values_list("vacancy_id", "recruiter__fair_id"))
+    # a fair still to come (a past one takes no referrals): the vacancy's earliest
+    fairs: dict[int, int] = {}
+    ahead = (
+        FairVacancy.objects.filter(recruiter__fair__end__gte=today)
+        .exclude(recruiter__fair__status=FairStatus.CLOSED)
+        .order_by("-recruiter__fair__start")
+    )
+    for vacancy_id, fair_id in ahead.values_list("vacancy_id", "recruiter__fair_id"):
+        fairs[vacancy_id] = fair_id
     station = Workstation.objects.filter(county=county, closed_on__isnull=True).order_by("pk").first()
     for k, line in enumerate(chosen):
         try:
@@ -82,8 +90,8 @@ def _carry(
         referral = services.referral_create(actor=actor, line=line, via=Via.EMPLOYER)
     counts["referred"] += 1
     outcome = k % 6
-    if outcome == 5:
-        return  # still waiting for the interview
+    if outcome == 5 or (referral.fair is not None and referral.fair.start > today):
+        return  # still waiting for the interview (a fair's: for the fair)
     services.referral_interview(actor=actor, referral=referral, on=today)
     if outcome in (0, 1, 2):
         services.referral_offer(actor=actor, referral=referral, wage=vacancy.wage_min, on=today)

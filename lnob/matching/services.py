@@ -28,8 +28,9 @@ from lnob.core.errors import DomainError, Msg, NotFound
 from lnob.core.models import Task
 from lnob.core.tasks import task_enqueue, task_run_now
 from lnob.employment import services as ledger
-from lnob.employment.fairs.models import Application, FairVacancy, JobFair, Reason, Source
+from lnob.employment.fairs.models import Application, Attendee, FairVacancy, JobFair, Reason, Source
 from lnob.employment.fairs.services import applications as fair_apps
+from lnob.employment.fairs.services.fairs import attendee_register
 from lnob.employment.models import Channel, Location, Physical
 from lnob.employment.posts.models import Agreement
 from lnob.employment.posts.services import agreement_sign
@@ -49,6 +50,8 @@ class MatchMsg:
     FAIR_REQUIRED = _("请选择招聘会")
     STATION_REQUIRED = _("请选择劳务工作站")
     NOT_AT_FAIR = _("该招聘会没有这个岗位")
+    FAIR_OVER = _("该招聘会已于 {end} 结束：请推荐给用工单位，或选择尚未结束的招聘会")
+    FAIR_NOTE = _("岗位匹配推荐")
     NOT_A_POST = _("这条推荐不是公益性岗位")
     NOT_A_VACANCY = _("这条推荐是公益性岗位，请签订岗位协议")
     ENDED = _("这条推荐已有结果")
@@ -157,9 +160,10 @@ def referral_create(
     station: Workstation | None = None,
     note: str = "",
 ) -> Referral:
-    """Send a proposal on: a vacancy to its employer, through a job fair that offers it, or
-    through a labour-export workstation; a public-welfare post to the village, to sign its
-    agreement. A vacancy's referral opens an application (source "referral")."""
+    """Send a proposal on: a vacancy to its employer, through a job fair that offers it and has
+    not ended (the person is put on its attendees), or through a labour-export workstation; a
+    public-welfare post to the village, to sign its agreement. A vacancy's referral opens an
+    application (source "referral")."""
     locked = _line_for_edit(actor, line)
     if via not in Via.values:
         raise DomainError("via", via, Msg.UNKNOWN_CODE)
@@ -175,6 +179,8 @@ def referral_create(
             raise NotFound(fair.pk)
         if not FairVacancy.objects.filter(recruiter__fair=fair, vacancy=locked.vacancy).exists():
             raise DomainError("fair", fair.name, MatchMsg.NOT_AT_FAIR)
+        if not fair.open or fair.end < today():
+            raise DomainError("fair", fair.name, str(MatchMsg.FAIR_OVER).format(end=fair.end.isoformat()))
     if via == Via.WORKSTATION:
         if station is None:
             raise DomainError("station", None, MatchMsg.STATION_REQUIRED)
@@ -182,9 +188,16 @@ def referral_create(
             raise NotFound(station.pk)
     if via != Via.POST:
         assert locked.vacancy is not None
+        attendee = None
+        if fair is not None and via == Via.JOB_FAIR:
+            # the person goes to the fair: on its list of attendees, as if registered there
+            attendee = Attendee.objects.filter(fair=fair, person=locked.person).first() or (
+                attendee_register(actor=actor, fair=fair, person=locked.person, note=str(MatchMsg.FAIR_NOTE))
+            )
         application = fair_apps.application_open(
-            actor=actor, person=locked.person, vacancy=locked.vacancy, source=Source.REFERRAL, note=note
-        )
+            actor=actor, person=locked.person, vacancy=locked.vacancy, source=Source.REFERRAL,
+            attendee=attendee, note=note,
+        )  # fmt: skip
     with set_actor(actor):
         referral = Referral.objects.create(
             line=locked,

@@ -18,10 +18,10 @@ from lnob.areas.models import Area
 from lnob.areas.roles import Capability
 from lnob.areas.scoping import can, scope_ranges
 from lnob.core.errors import DomainError, NotFound
-from lnob.employment.fairs.models import FairVacancy, JobFair
+from lnob.employment.fairs.models import FairStatus, FairVacancy, JobFair
 from lnob.employment.services import county_of
 from lnob.employment.workstations.models import Workstation
-from lnob.registry.selectors import person_get
+from lnob.registry.selectors import person_get, today
 
 from . import selectors, services
 from .forms import (
@@ -148,7 +148,12 @@ def _refer_form(line: MatchLine, data: Any = None) -> ReferForm:
         fair_ids = FairVacancy.objects.filter(vacancy=line.vacancy).values_list(
             "recruiter__fair_id", flat=True
         )
-        fairs = list(JobFair.objects.filter(pk__in=fair_ids, county_id=county).values_list("pk", "name"))
+        fairs = list(
+            JobFair.objects.filter(pk__in=fair_ids, county_id=county, end__gte=today())
+            .exclude(status=FairStatus.CLOSED)
+            .order_by("start", "pk")
+            .values_list("pk", "name")
+        )  # only fairs still to come or under way
         stations = list(
             Workstation.objects.filter(county_id=county, closed_on__isnull=True).values_list("pk", "name")
         )

@@ -155,7 +155,7 @@ def test_a_rejection_and_a_decline_carry_their_reasons(world, proposals) -> None
 def test_a_job_fair_referral_needs_a_fair_that_offers_the_vacancy(world, proposals) -> None:
     line, c1 = proposals["lines"]["外出丙"], world.zx_cadre1
     fair = fairs.fair_create(
-        actor=world.zx_admin, area=Area.objects.get(code=ZX), name="2026年秋季招聘会", start=D(2026, 9, 20),
+        actor=world.zx_admin, area=Area.objects.get(code=ZX), name="冬季招聘会", start=today(),
         venue="县体育馆", village=Area.objects.get(code=ZX_V1),
     )  # fmt: skip
     with pytest.raises(DomainError) as unnamed:
@@ -168,8 +168,27 @@ def test_a_job_fair_referral_needs_a_fair_that_offers_the_vacancy(world, proposa
 
     recruiter = fairs.recruiter_add(actor=world.zx_admin, fair=fair, employer=proposals["shoes"], booth="A1")
     fairs.fair_vacancy_link(actor=world.zx_admin, recruiter=recruiter, vacancy=proposals["far"])
+    past = fairs.fair_create(
+        actor=world.zx_admin, area=Area.objects.get(code=ZX), name="秋季招聘会",
+        start=today() - dt.timedelta(days=60), venue="县体育馆", village=Area.objects.get(code=ZX_V1),
+    )  # fmt: skip
+    held = fairs.recruiter_add(actor=world.zx_admin, fair=past, employer=proposals["shoes"], booth="B2")
+    fairs.fair_vacancy_link(actor=world.zx_admin, recruiter=held, vacancy=proposals["far"])
+    with pytest.raises(DomainError) as over:  # two months ago: nobody can be sent there now
+        services.referral_create(actor=c1, line=line, via="job_fair", fair=past)
+    assert over.value.field == "fair" and "已于" in str(over.value.message)
+    refused = api(c1).post(
+        f"/api/v1/matching/lines/{line.pk}/refer", {"via": "job_fair", "fair": past.pk},
+        content_type="application/json",
+    )  # fmt: skip
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "fair"
+    screen = client(c1).get(f"/matching/lines/{line.pk}/").content.decode()
+    assert "冬季招聘会" in screen and "秋季招聘会" not in screen  # the form offers the fair to come
     referral = services.referral_create(actor=c1, line=line, via="job_fair", fair=fair)
     assert referral.fair_id == fair.pk and referral.application.source == "referral"
+    # the person is on the fair's list of attendees, their application under it
+    assert referral.application.attendee is not None and referral.application.attendee.fair_id == fair.pk
+    assert list(fair.attendees.values_list("person_id", flat=True)) == [line.person_id]
     application = _hire(c1, referral)
     assert application.spell.channel == "job_fair"
     assert (application.spell.location, application.spell.employer_id) == (
