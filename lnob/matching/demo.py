@@ -13,11 +13,11 @@ from django.db import transaction
 
 from lnob.areas.models import Area
 from lnob.core.errors import DomainError
-from lnob.employment.fairs.models import FairStatus, FairVacancy, Reason
+from lnob.employment.fairs.models import Reason
 from lnob.employment.models import Location
 from lnob.employment.workstations.models import Workstation
 
-from . import services
+from . import selectors, services
 from .models import LineState, MatchLine, Via
 
 REFERRALS = 60
@@ -38,20 +38,11 @@ def load_demo(*, county: Area, today: dt.date, actor: Any) -> dict[str, int]:
     chosen = [line for line in proposals if line.village_id == first_village][:PER_VILLAGE]
     chosen += [line for line in proposals if line.post_id is not None and line not in chosen][:3]
     chosen += [line for line in proposals if line not in chosen][: REFERRALS - len(chosen)]
-    # a fair still to come (a past one takes no referrals): the vacancy's earliest
-    fairs: dict[int, int] = {}
-    ahead = (
-        FairVacancy.objects.filter(recruiter__fair__end__gte=today)
-        .exclude(recruiter__fair__status=FairStatus.CLOSED)
-        .order_by("-recruiter__fair__start")
-    )
-    for vacancy_id, fair_id in ahead.values_list("vacancy_id", "recruiter__fair_id"):
-        fairs[vacancy_id] = fair_id
     station = Workstation.objects.filter(county=county, closed_on__isnull=True).order_by("pk").first()
     for k, line in enumerate(chosen):
         try:
             with transaction.atomic():
-                _carry(line, k, today, actor, fairs, station, counts)
+                _carry(line, k, today, actor, station, counts)
         except DomainError:
             counts["refused"] += 1  # the ledger or a post rule said no: left as a proposal
     return dict(counts)
@@ -62,11 +53,9 @@ def _carry(
     k: int,
     today: dt.date,
     actor: Any,
-    fairs: dict[int, int],
     station: Any,
     counts: Counter[str],
 ) -> None:
-    from lnob.employment.fairs.models import JobFair
 
     if line.post_id is not None:
         referral = services.referral_create(actor=actor, line=line, via=Via.POST)
@@ -79,11 +68,9 @@ def _carry(
         return
     vacancy = line.vacancy
     assert vacancy is not None
-    fair = fairs.get(vacancy.pk)
+    fair = selectors.referral_fairs(user=actor, line=line).first()  # the soonest that offers it
     if fair is not None and k % 2 == 0:
-        referral = services.referral_create(
-            actor=actor, line=line, via=Via.JOB_FAIR, fair=JobFair.objects.get(pk=fair)
-        )
+        referral = services.referral_create(actor=actor, line=line, via=Via.JOB_FAIR, fair=fair)
     elif station is not None and vacancy.location == Location.OUT_OF_PROVINCE:
         referral = services.referral_create(actor=actor, line=line, via=Via.WORKSTATION, station=station)
     else:

@@ -98,6 +98,18 @@ def line_get(*, user: Any, pk: int) -> MatchLine:
     return line
 
 
+def referral_fairs(*, user: Any, line: MatchLine) -> Any:
+    """The job fairs a proposal may be referred through: fairs the person may attend
+    (lnob.employment.fairs.selectors.open_fairs_for: of their county or township, not closed)
+    that offer the proposal's vacancy and have not ended, soonest first."""
+    from lnob.employment.fairs.models import FairVacancy
+    from lnob.employment.fairs.selectors import open_fairs_for
+    from lnob.registry.selectors import today
+
+    offering = FairVacancy.objects.filter(vacancy=line.vacancy).values("recruiter__fair_id")
+    return open_fairs_for(user=user, village=line.village_id).filter(pk__in=offering, end__gte=today())
+
+
 def reason_counts(*, user: Any, run: MatchRun) -> dict[str, int]:
     from django.db.models import Count
 

@@ -31,6 +31,7 @@ from lnob.employment import services as ledger
 from lnob.employment.fairs.models import Application, Attendee, FairVacancy, JobFair, Reason, Source
 from lnob.employment.fairs.services import applications as fair_apps
 from lnob.employment.fairs.services.fairs import attendee_register
+from lnob.employment.fairs.services.messages import FairMsg
 from lnob.employment.models import Channel, Location, Physical
 from lnob.employment.posts.models import Agreement
 from lnob.employment.posts.services import agreement_sign
@@ -39,6 +40,7 @@ from lnob.employment.workstations.models import Workstation
 from lnob.registry.models import Person
 from lnob.registry.selectors import today
 
+from . import selectors
 from .models import LineState, MatchLine, MatchRun, Reach, Referral, SeekerProfile, Via
 
 
@@ -50,7 +52,7 @@ class MatchMsg:
     FAIR_REQUIRED = _("请选择招聘会")
     STATION_REQUIRED = _("请选择劳务工作站")
     NOT_AT_FAIR = _("该招聘会没有这个岗位")
-    FAIR_OVER = _("该招聘会已于 {end} 结束：请推荐给用工单位，或选择尚未结束的招聘会")
+    FAIR_OVER = _("该招聘会已结束（{end}）：请推荐给用工单位，或选择尚未结束的招聘会")
     FAIR_NOTE = _("岗位匹配推荐")
     NOT_A_POST = _("这条推荐不是公益性岗位")
     NOT_A_VACANCY = _("这条推荐是公益性岗位，请签订岗位协议")
@@ -179,8 +181,9 @@ def referral_create(
             raise NotFound(fair.pk)
         if not FairVacancy.objects.filter(recruiter__fair=fair, vacancy=locked.vacancy).exists():
             raise DomainError("fair", fair.name, MatchMsg.NOT_AT_FAIR)
-        if not fair.open or fair.end < today():
-            raise DomainError("fair", fair.name, str(MatchMsg.FAIR_OVER).format(end=fair.end.isoformat()))
+        if not selectors.referral_fairs(user=actor, line=locked).filter(pk=fair.pk).exists():
+            why = MatchMsg.FAIR_OVER if not fair.open or fair.end < today() else FairMsg.PERSON_OUTSIDE
+            raise DomainError("fair", fair.name, str(why).format(end=fair.end.isoformat()))
     if via == Via.WORKSTATION:
         if station is None:
             raise DomainError("station", None, MatchMsg.STATION_REQUIRED)
@@ -194,6 +197,8 @@ def referral_create(
             attendee = Attendee.objects.filter(fair=fair, person=locked.person).first() or (
                 attendee_register(actor=actor, fair=fair, person=locked.person, note=str(MatchMsg.FAIR_NOTE))
             )
+            if Application.objects.filter(attendee=attendee, vacancy=locked.vacancy).exists():
+                raise DomainError("fair", fair.name, FairMsg.APPLIED_ALREADY)  # at the fair already
         application = fair_apps.application_open(
             actor=actor, person=locked.person, vacancy=locked.vacancy, source=Source.REFERRAL,
             attendee=attendee, note=note,

@@ -18,10 +18,10 @@ from lnob.areas.models import Area
 from lnob.areas.roles import Capability
 from lnob.areas.scoping import can, scope_ranges
 from lnob.core.errors import DomainError, NotFound
-from lnob.employment.fairs.models import FairStatus, FairVacancy, JobFair
+from lnob.employment.fairs.models import JobFair
 from lnob.employment.services import county_of
 from lnob.employment.workstations.models import Workstation
-from lnob.registry.selectors import person_get, today
+from lnob.registry.selectors import person_get
 
 from . import selectors, services
 from .forms import (
@@ -137,7 +137,7 @@ def _line(request: HttpRequest, pk: int) -> MatchLine:
         raise _404() from None
 
 
-def _refer_form(line: MatchLine, data: Any = None) -> ReferForm:
+def _refer_form(user: Any, line: MatchLine, data: Any = None) -> ReferForm:
     county = county_of(line.village_id)
     if line.post_id is not None:
         vias = [(Via.POST.value, Via.POST.label)]
@@ -145,15 +145,7 @@ def _refer_form(line: MatchLine, data: Any = None) -> ReferForm:
         stations: list[tuple[int, str]] = []
     else:
         vias = [(v.value, v.label) for v in (Via.EMPLOYER, Via.JOB_FAIR, Via.WORKSTATION)]
-        fair_ids = FairVacancy.objects.filter(vacancy=line.vacancy).values_list(
-            "recruiter__fair_id", flat=True
-        )
-        fairs = list(
-            JobFair.objects.filter(pk__in=fair_ids, county_id=county, end__gte=today())
-            .exclude(status=FairStatus.CLOSED)
-            .order_by("start", "pk")
-            .values_list("pk", "name")
-        )  # only fairs still to come or under way
+        fairs = list(selectors.referral_fairs(user=user, line=line).values_list("pk", "name"))
         stations = list(
             Workstation.objects.filter(county_id=county, closed_on__isnull=True).values_list("pk", "name")
         )
@@ -166,7 +158,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_act = (
         can(request.user, Capability.EDIT_REGISTRY, line.village_id) and line.state == LineState.PROPOSED
     )
-    form = _refer_form(line, request.POST or None) if may_act else None
+    form = _refer_form(request.user, line, request.POST or None) if may_act else None
     if request.method == "POST":
         if form is None:
             raise _404()

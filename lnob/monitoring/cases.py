@@ -264,7 +264,7 @@ def _apply_data(case: Case, action: str, data: dict[str, Any], comment: str) -> 
         signed = data.get("authorisation_signed_on")
         if not isinstance(signed, dt.date):
             raise DomainError("authorisation_signed_on", signed, _("请填写农户签字授权的日期"))
-        if signed > today or signed < case.opened_at.date() - dt.timedelta(days=30):
+        if signed > today or signed < timezone.localdate(case.opened_at) - dt.timedelta(days=30):
             raise DomainError("authorisation_signed_on", signed.isoformat(), _("授权日期不合理"))
         case.authorisation_signed_on = signed
         return {"authorisation_signed_on": signed.isoformat()}

@@ -111,7 +111,7 @@ def conditions(household: Any, day: dt.date | None = None) -> list[Condition]:
             _("监测对象") if status == "monitored" else (_("风险已消除") if status else _("未纳入监测")),
         )
     ]  # fmt: skip
-    since = case.closed_at.date() if case and case.closed_at and status == "monitored" else None
+    since = timezone.localdate(case.closed_at) if case and case.closed_at and status == "monitored" else None
     enough = since is not None and since <= _months_back(day, months)
     out.append(
         Condition(

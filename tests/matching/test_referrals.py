@@ -152,6 +152,22 @@ def test_a_rejection_and_a_decline_carry_their_reasons(world, proposals) -> None
     assert not Spell.objects.exists()
 
 
+def test_a_job_fair_referral_of_someone_who_applied_there_already_is_refused(world, proposals) -> None:
+    line, c1 = proposals["lines"]["外出丙"], world.zx_cadre1
+    fair = fairs.fair_create(
+        actor=world.zx_admin, area=Area.objects.get(code=ZX), name="冬季招聘会", start=today(),
+        venue="县体育馆", village=Area.objects.get(code=ZX_V1),
+    )  # fmt: skip
+    recruiter = fairs.recruiter_add(actor=world.zx_admin, fair=fair, employer=proposals["shoes"], booth="A1")
+    fairs.fair_vacancy_link(actor=world.zx_admin, recruiter=recruiter, vacancy=proposals["far"])
+    fairs.attendee_register(actor=c1, fair=fair, person=line.person, vacancies=[proposals["far"]])
+    with pytest.raises(DomainError) as twice:
+        services.referral_create(actor=c1, line=line, via="job_fair", fair=fair)
+    assert twice.value.field == "fair" and "已登记过" in str(twice.value.message)
+    assert (Referral.objects.count(), Application.objects.count(), _refresh(line).state) == (0, 1, "proposed")
+    assert services.referral_create(actor=c1, line=line, via="employer").application.attendee is None
+
+
 def test_a_job_fair_referral_needs_a_fair_that_offers_the_vacancy(world, proposals) -> None:
     line, c1 = proposals["lines"]["外出丙"], world.zx_cadre1
     fair = fairs.fair_create(
@@ -176,7 +192,7 @@ def test_a_job_fair_referral_needs_a_fair_that_offers_the_vacancy(world, proposa
     fairs.fair_vacancy_link(actor=world.zx_admin, recruiter=held, vacancy=proposals["far"])
     with pytest.raises(DomainError) as over:  # two months ago: nobody can be sent there now
         services.referral_create(actor=c1, line=line, via="job_fair", fair=past)
-    assert over.value.field == "fair" and "已于" in str(over.value.message)
+    assert over.value.field == "fair" and "已结束" in str(over.value.message)
     refused = api(c1).post(
         f"/api/v1/matching/lines/{line.pk}/refer", {"via": "job_fair", "fair": past.pk},
         content_type="application/json",

@@ -27,7 +27,7 @@ def test_the_demo_takes_the_countys_leads_to_approval_each_step_by_its_level(wor
     assert Lead.objects.exclude(pk__in=zx_leads).exists()
     assert len(zx_leads) >= 2
     counts = load_demo(county=Area.objects.get(code=ZX), actor=world.zx_admin)
-    assert counts == {"approved": len(zx_leads), "in_progress": 0, "rejected": 0}
+    assert counts == {"approved": len(zx_leads), "in_progress": 0, "rejected": 0, "refused": 0}
     cases = list(Case.objects.order_by("pk"))
     assert {c.lead_id for c in cases} == zx_leads  # 万州's leads are left to 万州
     assert set(monitored_case_ids(Case.objects.all())) == {c.pk for c in cases}
@@ -44,7 +44,7 @@ def test_the_demo_takes_the_countys_leads_to_approval_each_step_by_its_level(wor
         assert by["township_review"] == officers.pk and by["approve"] == world.zx_admin.pk
         assert case.opened_at <= events[3].at and case.notice_end < case.closed_at.date()
     assert load_demo(county=Area.objects.get(code=ZX), actor=world.zx_admin) == {
-        "approved": 0, "in_progress": 0, "rejected": 0,
+        "approved": 0, "in_progress": 0, "rejected": 0, "refused": 0,
     }  # fmt: skip
     assert Case.objects.count() == len(cases)
 

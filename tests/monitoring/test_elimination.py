@@ -182,3 +182,14 @@ def test_elimination_screen(world, county):
     assert response["Location"] == f"/monitoring/cases/{proposal.pk}/"
     web.force_login(world.wz_admin)
     assert web.get(f"/monitoring/households/{C}/elimination").status_code == 404
+
+
+def test_months_monitored_count_from_the_approval_day_in_the_countys_time_zone(world, county):
+    """Approved at 03:00 on 1 March in China (19:00 on 28 February in UTC): monitored since
+    1 March, so not yet six months on 31 August."""
+    sweep(ZX)
+    case = monitor(world, A, cadre=world.zx_cadre1)
+    approved = timezone.make_aware(dt.datetime(2026, 3, 1, 3, 0))
+    Case.objects.filter(pk=case.pk).update(closed_at=approved)
+    months = {c.key: c for c in conditions(county["a"], day=dt.date(2026, 8, 31))}["months"]
+    assert months.detail == "自 2026-03-01 起" and not months.ok
